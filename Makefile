@@ -1,0 +1,45 @@
+# MediaSuite: `make run` starts everything, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_DEBS := ffmpeg
+TEST_DEBS := ffmpeg chromium
+
+.PHONY: run test lint check clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	bin/ensure-debian-packages $(RUN_DEBS)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py bootstrap
+	exec $(BIN)/python manage.py runall
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+
+# The whole suite on the configured database (DATABASE_URL/REDIS_URL, as CI
+# sets them), then the core again on the embedded SQLite default when another
+# database was configured (make run's own test always uses the embedded
+# default, so it runs once).
+test: $(VENV)/.test-deps
+	bin/ensure-debian-packages $(TEST_DEBS)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest
+	if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
+		env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/mediasuite -m "not browser" \
+			--ignore tests/mediasuite/test_make_run.py; \
+	fi

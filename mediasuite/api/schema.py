@@ -1,0 +1,35 @@
+"""OpenAPI: every operation documents the errors it can answer, in one shape."""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.permissions import AllowAny
+
+from .errors import ErrorSerializer
+
+ERROR_TEXT = {
+    "400": "The request is malformed or did not validate; `error` says what to fix.",
+    "401": "No valid token or session.",
+    "403": "The object is visible to you but this action is not allowed.",
+    "404": "No such object, or not one you can see.",
+    "409": "The object is not in a state that allows this action.",
+}
+
+
+class MediaSuiteSchema(AutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = []
+        if self.method in ("POST", "PUT", "PATCH") or self._get_filter_parameters():
+            codes.append("400")
+        if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            codes += ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        codes += getattr(self.view, "extra_error_codes", [])
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                responses[code]["description"] = ERROR_TEXT[code]
+        return responses

@@ -1,0 +1,121 @@
+"""Core API: token, health, me, users, clubs, memberships."""
+
+import shutil
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import accounts, version
+from ..models import Club, Membership, SupervisorNode, User
+from .errors import ErrorSerializer
+from .serializers import (
+    ClubSerializer,
+    HealthSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+from .viewsets import DomainModelViewSet
+
+
+class TokenView(APIView):
+    """Exchange a username and password for the user's API token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ErrorSerializer},
+                   auth=[])
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = authenticate(request, **form.validated_data)
+        if user is None:
+            return Response({"error": "Unable to log in with this username and password."},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"token": accounts.issue_token(user, user).key})
+
+
+def manager_initialized() -> bool:
+    fresh = timezone.now() - timedelta(seconds=settings.SUPERVISOR_HEARTBEAT_TTL)
+    return SupervisorNode.objects.filter(heartbeat_at__gte=fresh).exists()
+
+
+class HealthView(APIView):
+    """Liveness of the installation, for monitors and the self-update check."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
+    def get(self, request):
+        body = {
+            "status": "ok",
+            "manager_initialized": False,
+            "timestamp": time.time(),
+            "database": "ok",
+            "ffmpeg_available": shutil.which("ffmpeg") is not None,
+            "version": version.current()["version"],
+        }
+        try:
+            body["manager_initialized"] = manager_initialized()
+        except DatabaseError as exc:
+            connection.close()
+            body["status"] = "degraded"
+            body["database"] = f"unreachable: {exc}".strip()[:300]
+            return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(body)
+
+
+class MeView(APIView):
+    """The authenticated user, with role and clubs."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class ClubViewSet(DomainModelViewSet):
+    """Clubs. SUPER_ADMIN manages all; a CLUB_ADMIN edits their own; members view theirs."""
+
+    queryset = Club.objects.all()
+    serializer_class = ClubSerializer
+    domain = accounts
+    filterset_fields = ["slug"]
+
+
+class MembershipViewSet(DomainModelViewSet):
+    """Who belongs to which club. A CLUB_ADMIN manages the memberships of their clubs."""
+
+    queryset = Membership.objects.select_related("user", "club")
+    serializer_class = MembershipSerializer
+    domain = accounts
+    filterset_fields = ["club", "user"]
+
+
+class UserViewSet(DomainModelViewSet):
+    """Users. A CLUB_ADMIN creates players in their clubs; only a SUPER_ADMIN grants roles."""
+
+    queryset = User.objects.prefetch_related("clubs")
+    serializer_class = UserSerializer
+    domain = accounts
+    write_extras = ("clubs", "password")
+    filterset_fields = ["role", "is_active", "clubs"]
+
+    def prepare(self, obj, extras):
+        password = extras.pop("password", None)
+        if password:
+            obj.set_password(password)

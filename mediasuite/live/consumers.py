@@ -1,0 +1,142 @@
+"""`ws://…/ws/events/`: the live event feed of one signed-in user.
+
+Protocol (server to client, JSON text frames):
+
+    {"type": "event", "event": {...}}        one event (wire.event_data), ids increasing
+    {"type": "hello", "last_id": N}          after the catch-up: everything <= N was sent
+    {"type": "error", "error": "..."}        before a close 4400 (bad query parameter)
+
+Close codes: 4401 not signed in (or signed out / deactivated since),
+4400 bad query parameter, 4008 the client read too slowly (reconnect with
+`?after=`; nothing is lost).
+
+Each event is checked against the Event policy in Python, from an
+`Audience` snapshot of the user refreshed every LIVE_AUDIENCE_TTL seconds,
+so a removed membership or a deactivated account stops the feed quickly.
+"""
+
+import asyncio
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from ..models import Event, User
+from ..policies import policy_for
+from .follower import get_follower
+from .wire import BadFilter, Filters, message_text
+
+log = logging.getLogger("mediasuite.live")
+
+CATCHUP_CHUNK = 500
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_BAD_REQUEST = 4400
+CLOSE_TOO_SLOW = 4008
+
+
+class EventConsumer(AsyncJsonWebsocketConsumer):
+    sub = None
+    pump = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        await self.accept()
+        if not (user is not None and user.is_authenticated and user.is_active):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            self.filters = Filters.parse(self.scope.get("query_string", b""))
+        except BadFilter as exc:
+            await self.send_json({"type": "error", "error": str(exc)})
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        self.user = user
+        self.policy = policy_for(Event)
+        await self._refresh_audience()
+        follower = get_follower()
+        self.follower = follower
+        self.sub, start = await follower.subscribe()
+        after = self.filters.after
+        if after is not None and after < start:
+            await self._catch_up(after, start)
+        self.position = start if after is None else max(after, start)
+        await self.send_json({"type": "hello", "last_id": self.position})
+        self.pump = asyncio.get_running_loop().create_task(self._pump())
+
+    async def disconnect(self, code):
+        if self.sub is not None:
+            self.follower.unsubscribe(self.sub)
+        if self.pump is not None and self.pump is not asyncio.current_task():
+            self.pump.cancel()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Clients have nothing to say; a ping keeps proxies from closing the socket."""
+
+    # -- catch-up and live ------------------------------------------------
+
+    async def _catch_up(self, after: int, upto: int) -> None:
+        """Send the visible events in (after, upto] from the table, in order."""
+        while after < upto:
+            texts, after = await self._read_chunk(after, upto)
+            for text in texts:
+                await self.send(text_data=text)
+            if not texts:
+                break
+
+    @database_sync_to_async
+    def _read_chunk(self, after: int, upto: int) -> tuple[list[str], int]:
+        query = (self.policy.queryset(self.user, "view")
+                 .filter(self.filters.q(), id__gt=after, id__lte=upto)
+                 .select_related("club", "actor").order_by("id"))
+        rows = list(query[:CATCHUP_CHUNK])
+        last = rows[-1].id if len(rows) == CATCHUP_CHUNK else upto
+        return [message_text(row) for row in rows], last
+
+    async def _pump(self) -> None:
+        try:
+            await self._forward()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live feed of %s failed; closing it (the client reconnects)", self.user)
+            await self.close(code=1011)
+
+    async def _forward(self) -> None:
+        queue = self.sub.queue
+        while True:
+            item = await queue.get()
+            if self.sub.overflowed:
+                await self.close(code=CLOSE_TOO_SLOW)
+                return
+            if item.id <= self.position:
+                continue
+            self.position = item.id
+            if not self.filters.matches(item):
+                continue
+            stale = time.monotonic() - self.audience_at > settings.LIVE_AUDIENCE_TTL
+            if stale and not await self._refresh_audience():
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            if self.policy.sees(self.audience, item.club_id, item.owner_id):
+                await self.send(text_data=item.text)
+
+    async def _refresh_audience(self) -> bool:
+        """Re-read the user's role and clubs; False once the user may no longer listen."""
+        user = await self._current_user()
+        if user is None:
+            return False
+        self.user = user
+        self.audience = await database_sync_to_async(self.policy.audience)(user)
+        self.audience_at = time.monotonic()
+        return True
+
+    @database_sync_to_async
+    def _current_user(self):
+        user = User.objects.filter(pk=self.user.pk, is_active=True).first()
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        if user is None or (key and not session.exists(key)):
+            return None
+        return user

@@ -1,0 +1,108 @@
+"""Admin screens of background services; imported by mediasuite/admin.py.
+
+ServiceState: a live "active" badge (services.js follows the "service.*"
+events), Start/Stop actions through control.py; only the interval is
+editable. TrackPlay: read-only.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html, format_html_join
+
+from ..models import ServiceState, TrackPlay
+from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from . import control, registry
+
+
+def _drive(func, verb, past):
+    def act(modeladmin, request, queryset):
+        done, refused = [], []
+        for state in queryset:
+            try:
+                func(request.user, state.name)
+                done.append(state.name)
+            except (PermissionDenied, LookupError, ValidationError) as exc:
+                refused.append(f"{state.name} ({exc})")
+        if done:
+            modeladmin.message_user(request, f"{past.capitalize()}: {', '.join(done)}.", messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(request, f"Could not {verb}: {'; '.join(refused)}.", messages.ERROR)
+
+    act.__name__ = f"{verb}_services"
+    act.short_description = f"{verb.capitalize()} selected services"
+    act.allowed_permissions = ("change",)
+    return act
+
+
+def badge(state: ServiceState):
+    active = state.is_active
+    return format_html('<span class="badge {}" data-service="{}" data-role="badge">{}</span>',
+                       "text-bg-success" if active else "text-bg-secondary", state.name,
+                       "active" if active else "stopped")
+
+
+class ServiceStateForm(forms.ModelForm):
+    class Meta:
+        model = ServiceState
+        fields = ["interval"]
+
+    def clean_interval(self):
+        try:
+            return control.validate_interval(self.cleaned_data["interval"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["interval"]) from None
+
+
+@admin.register(ServiceState)
+class ServiceStateAdmin(PolicyAdmin):
+    domain = control
+    list_display = ("name", "label", "active", "interval", "last_check", "counter_list", "short_error")
+    search_fields = ("name",)
+    fields = ("name", "label", "is_active", "interval", "last_check", "counters", "last_error",
+              "last_updated", "runner_until")
+    readonly_fields = ("name", "label", "is_active", "last_check", "counters", "last_error", "last_updated",
+                       "runner_until")
+    actions = [_drive(control.start, "start", "started"), _drive(control.stop, "stop", "stopped")]
+    form = ServiceStateForm
+
+    class Media:
+        js = ["mediasuite/services.js"]
+
+    def has_add_permission(self, request):
+        return False  # services come from the registry
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="service")
+    def label(self, obj):
+        try:
+            return registry.get(obj.name).label
+        except LookupError:
+            return f"{obj.name} (no longer registered)"
+
+    @admin.display(description="state", ordering="is_active")
+    def active(self, obj):
+        return badge(obj)
+
+    @admin.display(description="counters")
+    def counter_list(self, obj):
+        return format_html_join(", ", "{}: {}", sorted((obj.counters or {}).items())) or "-"
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return (obj.last_error[:80] + "...") if len(obj.last_error) > 80 else obj.last_error
+
+    def save_model(self, request, obj, form, change):
+        control.set_interval(request.user, obj.name, obj.interval)
+
+
+
+@admin.register(TrackPlay)
+class TrackPlayAdmin(ReadOnlyPolicyAdmin):
+    list_display = ("played_at", "artist", "track", "album", "user")
+    list_filter = ("user",)
+    search_fields = ("artist", "track", "album")
+    date_hierarchy = "played_at"
+    show_full_result_count = False

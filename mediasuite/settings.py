@@ -1,0 +1,263 @@
+"""MediaSuite settings: every value comes from the environment or an optional `.env`.
+
+The defaults run with nothing configured: SQLite in the data directory,
+django-q2 on its ORM broker, a secret key generated once and kept beside the
+database. See the settings table in README.md.
+"""
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+DATA_DIR = Path(env.str("MEDIASUITE_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+LOG_DIR = DATA_DIR / "logs"
+UNITS_DIR = DATA_DIR / "units"
+for _folder in (DATA_DIR, LOG_DIR, UNITS_DIR):
+    with contextlib.suppress(OSError):  # reported, with its fix, by the check mediasuite.E001
+        _folder.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, else the one kept in the data dir.
+
+    The key is generated on first use and written with mode 0600, so every
+    process of one installation (web, worker, supervisor) signs alike and no
+    key ever lives in the code.
+    """
+    given = env.str("SECRET_KEY", default="")
+    if given:
+        return given
+    path = DATA_DIR / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"Cannot keep the secret key in {path}: {exc.strerror}. Point MEDIASUITE_DATA_DIR "
+            "at a writable folder, or set SECRET_KEY."
+        ) from exc
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(50)
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+HOST = env.str("MEDIASUITE_HOST", default="127.0.0.1")
+PORT = env.int("MEDIASUITE_PORT", default=8000)
+ADMIN_USER = env.str("MEDIASUITE_ADMIN_USER", default="admin")
+ADMIN_PASSWORD = env.str("MEDIASUITE_ADMIN_PASSWORD", default="")
+NODE_NAME = env.str("MEDIASUITE_NODE_NAME", default=os.uname().nodename)
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "channels",
+    "mediasuite.apps.MediaSuiteConfig",
+    "channels_app.apps.ChannelsAppConfig",
+    "recorder.apps.RecorderConfig",
+    "seedbox.apps.SeedboxConfig",
+    "trailers.apps.TrailersConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mediasuite.urls"
+ASGI_APPLICATION = "mediasuite.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mediasuite.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+SQLITE_PATH = DATA_DIR / "db.sqlite3"
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one process writes; IMMEDIATE takes the
+    # write lock at BEGIN so two processes wait on busy_timeout instead of
+    # failing with "database is locked" halfway through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+
+Q_CLUSTER = {
+    "name": "mediasuite",
+    "workers": env.int("MEDIASUITE_WORKERS", default=2),
+    "timeout": 600,
+    "retry": 660,
+    "max_attempts": 1,
+    "catch_up": False,
+    "ack_failures": True,
+    "label": "Background jobs",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_USER_MODEL = "mediasuite.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+if DATA_DIR.is_dir():
+    STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "mediasuite.api.schema.MediaSuiteSchema",
+    "EXCEPTION_HANDLER": "mediasuite.api.errors.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["mediasuite.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MediaSuite API",
+    "DESCRIPTION": "IPTV channels, court recording, seedbox imports, trailers and the "
+    "services behind them. Authenticate with `Authorization: Token <key>` "
+    "(see POST /api/auth/token) or a browser session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+PROCESS_LABEL = env.str("MEDIASUITE_PROCESS", default="manage")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "format": f"{PROCESS_LABEL:<10} | %(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+# How long a supervisor heartbeat stays fresh for /api/health.
+SUPERVISOR_HEARTBEAT_TTL = env.int("MEDIASUITE_SUPERVISOR_HEARTBEAT_TTL", default=15)
+
+# Supervisor
+# Seconds between two passes of the reconcile loop of `manage.py supervise`.
+SUPERVISOR_TICK = env.float("MEDIASUITE_SUPERVISOR_TICK", default=0.5)
+# A unit lease whose heartbeat is older than this is taken over by another node.
+SUPERVISOR_LEASE_TTL = env.float("MEDIASUITE_LEASE_TTL", default=10.0)
+# Backoff after an unexpected exit: base doubling up to cap, with jitter.
+SUPERVISOR_BACKOFF_BASE = env.float("MEDIASUITE_BACKOFF_BASE", default=1.0)
+SUPERVISOR_BACKOFF_CAP = env.float("MEDIASUITE_BACKOFF_CAP", default=60.0)
+# `failed` after this many failures within the window (seconds); retries go on at the cap.
+SUPERVISOR_FAILURE_LIMIT = env.int("MEDIASUITE_FAILURE_LIMIT", default=5)
+SUPERVISOR_FAILURE_WINDOW = env.float("MEDIASUITE_FAILURE_WINDOW", default=600.0)
+# A unit alive this long after spawn counts as running; alive this long in a row forgets its failures.
+SUPERVISOR_START_SECONDS = env.float("MEDIASUITE_START_SECONDS", default=1.0)
+SUPERVISOR_HEALTHY_AFTER = env.float("MEDIASUITE_HEALTHY_AFTER", default=60.0)
+# Clean stop: SIGINT to the unit's process group, then SIGKILL after this many seconds.
+SUPERVISOR_STOP_TIMEOUT = env.float("MEDIASUITE_STOP_TIMEOUT", default=10.0)
+UNIT_LOG_DIR = LOG_DIR / "units"
+with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
+    UNIT_LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+# Background services
+# Last.fm, read by the built-in `tracker` service (https://www.last.fm/api).
+LASTFM_API_KEY = env.str("LASTFM_API_KEY", default="")
+LASTFM_USER = env.str("LASTFM_USER", default="")
+LASTFM_API_URL = env.str("LASTFM_API_URL", default="https://ws.audioscrobbler.com/2.0/")
+# The smallest interval (seconds) a periodic service may be given through the API or admin.
+SERVICES_MIN_INTERVAL = env.int("MEDIASUITE_SERVICES_MIN_INTERVAL", default=10)
+# Maintenance jobs of the `scheduler` service; 0 keeps everything.
+TASK_RESULT_RETENTION_DAYS = env.int("MEDIASUITE_TASK_RESULT_RETENTION_DAYS", default=30)
+EVENT_RETENTION_DAYS = env.int("MEDIASUITE_EVENT_RETENTION_DAYS", default=365)
+
+# Live events
+# How often each web process polls the event table (PostgreSQL also wakes it by NOTIFY).
+LIVE_POLL_INTERVAL = env.float("MEDIASUITE_LIVE_POLL_INTERVAL", default=0.1)
+# How long a WebSocket client's role and clubs are trusted before they are read again.
+LIVE_AUDIENCE_TTL = env.float("MEDIASUITE_LIVE_AUDIENCE_TTL", default=15.0)
+# How long the follower waits for an event id that is taken but not yet committed.
+LIVE_HOLE_TIMEOUT = env.float("MEDIASUITE_LIVE_HOLE_TIMEOUT", default=10.0)

@@ -1,0 +1,328 @@
+"""The reconcile loop of `manage.py supervise`, as step methods (healthchecks' habit).
+
+Each tick: beat (node heartbeat, renew leases, drop what we lost), reap
+(children that exited), watch (starting -> running, progress checks, forget
+old failures), reconcile (read desired state from the database and act),
+sweep (end processes left by dead supervisors). Memory only remembers which
+processes this supervisor started; what should run always comes from the
+database.
+"""
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+import psutil
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Desired, Lease, SupervisorNode, Unit, UnitState
+from . import leases, procs, registry, transitions
+from .leases import Holder
+
+log = logging.getLogger("mediasuite.supervisor")
+
+SWEEP_EVERY = 10.0
+STRAY_WAIT = 2.0  # how long a start waits for a killed stray of the same unit to be gone
+
+
+class Supervisor:
+    def __init__(self, node: str):
+        me = psutil.Process()
+        self.node = node
+        self.holder = Holder(node, me.pid, me.create_time())
+        self.tag = f"{me.pid}:{me.create_time()!r}"
+        self.children: dict[int, procs.Child] = {}
+        self.held: set[int] = set()
+        self.stop_requested = threading.Event()
+        self.last_sweep = time.monotonic()
+        self.last_renewed = time.monotonic()
+
+    # -- life cycle -------------------------------------------------------
+
+    def run(self):
+        registry.load()
+        self.register_node()
+        ended = procs.end_leftovers()
+        if ended:
+            log.warning("Ended %d process(es) left by a previous supervisor; their units start again "
+                        "if their desired state is running.", len(ended))
+        log.info("Supervisor node %s (pid %s) is up; tick %.2fs, lease TTL %.1fs.", self.node,
+                 self.holder.pid, settings.SUPERVISOR_TICK, settings.SUPERVISOR_LEASE_TTL)
+        while not self.stop_requested.is_set():
+            self.tick()
+            self.stop_requested.wait(settings.SUPERVISOR_TICK)
+        self.shutdown()
+
+    def request_stop(self, *_):
+        self.stop_requested.set()
+
+    def tick(self):
+        for step in (self.fence, self.beat, self.reap, self.watch, self.reconcile, self.sweep):
+            try:
+                step()
+            except DatabaseError as exc:
+                log.error("Database error in the supervisor loop (%s): %s. Retrying next tick; if this "
+                          "repeats, check DATABASE_URL and that the database server is up.",
+                          step.__name__, exc)
+                connection.close()
+                return
+            except Exception:
+                log.exception("Unexpected error in the supervisor step %s; carrying on.", step.__name__)
+        close_old_connections()
+
+    def register_node(self):
+        SupervisorNode.objects.update_or_create(name=self.node, defaults={
+            "hostname": socket.gethostname(), "pid": self.holder.pid,
+            "started_at": timezone.now(), "heartbeat_at": timezone.now()})
+
+    def shutdown(self):
+        """Stop every child cleanly, release the leases; desired states stay as they are."""
+        log.info("Supervisor node %s stopping its %d unit process(es).", self.node, len(self.children))
+        children = list(self.children.values())
+        for child in children:
+            if child.stop_deadline is None and child.unit_id in self.held:
+                self._safe(transitions.stopping, child.unit_id, self.holder, "supervisor shutting down")
+        codes = procs.stop_all(children, on_wait=lambda: self._safe(self.renew))
+        for child in children:
+            if child.then != "lost" and child.unit_id in self.held:
+                self._safe(transitions.stopped, child.unit_id, self.holder,
+                           "supervisor shut down; the unit starts again with the next supervisor "
+                           "if its desired state is running", codes.get(child.unit_id))
+        self.children.clear()
+        self._safe(leases.release_all, self.holder)
+        self._safe(lambda: SupervisorNode.objects.filter(name=self.node, pid=self.holder.pid).delete())
+        log.info("Supervisor node %s stopped.", self.node)
+
+    def _safe(self, func, *args):
+        try:
+            return func(*args)
+        except Exception:
+            log.exception("Supervisor shutdown step failed; carrying on.")
+            return None
+
+    # -- steps ------------------------------------------------------------
+
+    def fence(self):
+        """Kill every child when the leases could not be renewed for most of their TTL.
+
+        Another node may take a lease over once it is TTL old; killing at 60 % of
+        it means the two never run the same unit, even when this node lost the
+        database or was frozen.
+        """
+        silent = time.monotonic() - self.last_renewed
+        if silent < 0.6 * settings.SUPERVISOR_LEASE_TTL:
+            return
+        doomed = [c for c in self.children.values() if c.then != "lost"]
+        if doomed:
+            log.error("Could not renew the unit leases for %.1fs (is the database reachable?); killing %d "
+                      "unit process(es) so that another node can take them over without running them "
+                      "twice. They start again once the database answers.", silent, len(doomed))
+        for child in doomed:
+            child.then = "lost"
+            procs.kill_now(child)
+
+    def renew(self):
+        self.held = leases.renew(self.holder)
+        self.last_renewed = time.monotonic()
+
+    def beat(self):
+        now = timezone.now()
+        if not SupervisorNode.objects.filter(name=self.node).update(heartbeat_at=now, pid=self.holder.pid):
+            self.register_node()
+        self.renew()
+        for child in self.children.values():
+            if child.unit_id not in self.held and child.then != "lost":
+                log.error("Lost the lease of unit %s (the unit was deleted, or another node took it over "
+                          "because this one did not renew it within %ss); killing its process %s so "
+                          "that it never runs twice.", child.name, settings.SUPERVISOR_LEASE_TTL, child.pid)
+                child.then = "lost"
+                procs.kill_now(child)
+
+    def reap(self):
+        for unit_id, child in list(self.children.items()):
+            code = procs.advance_stop(child) if child.stop_deadline is not None else child.poll()
+            if code is None:
+                continue
+            del self.children[unit_id]
+            self.exited(child, code)
+
+    def exited(self, child: procs.Child, code: int):
+        how = procs.describe_exit(code)
+        if child.then == "lost":
+            return
+        self._on_exit(child, code)
+        if child.then == "stop":
+            transitions.stopped(child.unit_id, self.holder, f"stopped on request ({how})", code)
+            leases.release(self.holder, child.unit_id)
+        elif child.then == "restart":
+            unit = Unit.objects.filter(pk=child.unit_id).first()
+            if unit is not None:
+                self.launch(unit, f"restart requested (previous process {how})")
+        else:
+            tail = procs.log_tail(child.log_path)
+            cause = child.reason if child.then == "stuck" else f"{how}"
+            reason = f"{cause}. Last lines of {child.log_path}:\n{tail}" if tail else cause
+            unit = transitions.failure(child.unit_id, self.holder, reason, code)
+            if unit is None:
+                return
+            if unit.state == UnitState.FAILED:
+                log.error("Unit %s failed %d times within %ss (%s); still retrying every %ss. Read %s, fix "
+                          "the cause, then restart it from the admin or the API.", unit.name,
+                          len(unit.failure_times), settings.SUPERVISOR_FAILURE_WINDOW, cause,
+                          settings.SUPERVISOR_BACKOFF_CAP, child.log_path)
+            else:
+                log.warning("Unit %s %s; starting it again at %s. Its log is %s.", unit.name, cause,
+                            unit.next_attempt_at.isoformat(timespec="seconds"), child.log_path)
+
+    def _on_exit(self, child, code):
+        unit = Unit.objects.filter(pk=child.unit_id).first()
+        if unit is None:
+            return
+        try:
+            kind = registry.get(unit.kind)
+            if kind.on_exit:
+                kind.on_exit(unit, code, child.then in ("stop", "restart", "shutdown"))
+        except Exception:
+            log.exception("The on_exit hook of unit %s (kind %s) failed.", unit.name, unit.kind)
+
+    def watch(self):
+        now = time.time()
+        for child in list(self.children.values()):
+            if child.stop_deadline is not None or child.poll() is not None:
+                continue
+            age = now - child.started
+            if not child.marked_running and age >= settings.SUPERVISOR_START_SECONDS:
+                child.marked_running = True
+                transitions.running(child.unit_id, self.holder)
+            if child.marked_running and child.had_failures and age >= settings.SUPERVISOR_HEALTHY_AFTER:
+                child.had_failures = False
+                transitions.forget_failures(child.unit_id, self.holder)
+            self._check_progress(child)
+
+    def _check_progress(self, child):
+        unit = child.unit
+        try:
+            kind = registry.get(unit.kind)
+            stuck = kind.progress(unit, child) if kind.progress else None
+        except Exception:
+            log.exception("The progress check of unit %s (kind %s) failed.", unit.name, unit.kind)
+            return
+        if stuck:
+            log.warning("Unit %s is alive but %s; stopping it and counting a failure.", unit.name, stuck)
+            transitions.stopping(child.unit_id, self.holder, stuck)
+            procs.begin_stop(child, "stuck", stuck)
+
+    def reconcile(self):
+        stale = leases.stale_before()
+        rows = Unit.objects.select_related("lease").filter(
+            Q(lease__node=self.node) | Q(lease__heartbeat_at__lt=stale)
+            | Q(lease__isnull=True) & (Q(desired=Desired.RUNNING) | ~Q(state=UnitState.STOPPED))
+        )
+        ours = []
+        for unit in rows:
+            try:
+                lease = unit.lease
+            except Lease.DoesNotExist:
+                lease = None
+            child = self.children.get(unit.pk)
+            if child is not None:
+                child.unit = unit
+            if not self.holder.owns(lease):
+                if child is not None or not leases.claim(self.holder, unit, lease):
+                    continue
+                self.held.add(unit.pk)
+            ours.append((unit, child))
+        for unit, child in ours:
+            self.act(unit, child)
+
+    def clear_strays(self, unit: Unit) -> bool:
+        """End this host's processes of `unit` run by another supervisor; True once none is left.
+
+        Their supervisor lost the lease (it stopped beating: frozen, or cut off
+        from the database); it fences itself when it can, this makes sure on
+        this host before the unit is started here, so two processes of one
+        unit never overlap.
+        """
+        strays = [item for item in procs.tagged_processes()
+                  if item.unit == unit.name and item.supervisor != self.tag]
+        for item in strays:
+            log.warning("Killing process %s of unit %s: its supervisor %s (node %s) lost the lease, "
+                        "this node runs the unit now.", item.pid, item.unit, item.supervisor, item.node)
+            procs.signal_group(item.pgid, signal.SIGKILL)
+        deadline = time.monotonic() + STRAY_WAIT
+        while any(procs.is_alive(item.pid) for item in strays):
+            if time.monotonic() >= deadline:
+                log.error("A process of unit %s outlived SIGKILL; not starting the unit until it is gone.",
+                          unit.name)
+                return False
+            time.sleep(0.02)
+        return True
+
+    def act(self, unit: Unit, child):
+        if unit.desired == Desired.STOPPED:
+            if child is not None:
+                if child.stop_deadline is None:
+                    transitions.stopping(unit.pk, self.holder, "stop requested")
+                    procs.begin_stop(child, "stop")
+            else:
+                if unit.state != UnitState.STOPPED:
+                    transitions.stopped(unit.pk, self.holder, "stopped: desired state is stopped")
+                leases.release(self.holder, unit.pk)
+            return
+        if child is not None:
+            if unit.restart_requested_at is not None and child.stop_deadline is None \
+                    and unit.restart_requested_at.timestamp() > child.started:
+                transitions.stopping(unit.pk, self.holder, "restart requested")
+                procs.begin_stop(child, "restart")
+            return
+        if unit.state in (UnitState.BACKOFF, UnitState.FAILED) and unit.next_attempt_at \
+                and unit.next_attempt_at > timezone.now():
+            return
+        if unit.state in (UnitState.BACKOFF, UnitState.FAILED):
+            reason = f"retry after {unit.consecutive_failures} failure(s)"
+        elif unit.state == UnitState.STOPPED:
+            reason = "start requested"
+        else:
+            reason = f"restored: it was {unit.state} under a supervisor that is gone"
+        self.launch(unit, reason)
+
+    def launch(self, unit: Unit, reason: str):
+        if not self.clear_strays(unit):
+            return  # tried again next tick
+        try:
+            kind = registry.get(unit.kind)
+            if kind.prepare:
+                kind.prepare(unit)
+            child = procs.spawn(unit, kind, self.node, self.tag)
+        except Exception as exc:
+            log.error("Cannot start unit %s (kind %s): %s. Check that the app declaring the kind is "
+                      "installed and its program is on PATH.", unit.name, unit.kind, exc)
+            transitions.failure(unit.pk, self.holder, f"could not start: {exc}")
+            return
+        child.unit = unit
+        child.had_failures = unit.consecutive_failures > 0
+        self.children[unit.pk] = child
+        if transitions.starting(unit.pk, self.holder, child.pid, reason) is None:
+            log.error("Unit %s vanished or changed hands while starting; killing process %s.",
+                      unit.name, child.pid)
+            child.then = "lost"
+            procs.kill_now(child)
+        else:
+            log.info("Unit %s started as pid %s (%s).", unit.name, child.pid, reason)
+
+    def sweep(self):
+        if time.monotonic() - self.last_sweep < SWEEP_EVERY:
+            return
+        self.last_sweep = time.monotonic()
+        procs.end_leftovers(timeout=2.0)
+
+
+def default_node_name() -> str:
+    return settings.NODE_NAME or socket.gethostname() or f"node-{os.getpid()}"
+

@@ -1,0 +1,239 @@
+"""Child processes: spawn in a session of their own, tag, stop, find leftovers.
+
+Every child carries three environment variables (inherited by whatever it
+starts): MEDIASUITE_UNIT, MEDIASUITE_NODE and MEDIASUITE_SUPERVISOR
+("<pid>:<create time>" of the supervisor that started it). A restarted
+supervisor reads them from /proc through psutil and ends every tagged process
+whose supervisor is gone: no orphan survives a crash of the supervisor.
+"""
+
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import psutil
+from django.conf import settings
+
+log = logging.getLogger("mediasuite.supervisor")
+
+UNIT_VAR = "MEDIASUITE_UNIT"
+NODE_VAR = "MEDIASUITE_NODE"
+SUPERVISOR_VAR = "MEDIASUITE_SUPERVISOR"
+
+
+def process_tag(pid: int | None = None) -> str:
+    proc = psutil.Process(pid or os.getpid())
+    return f"{proc.pid}:{proc.create_time()!r}"
+
+
+# A process is the same one when its start time matches within this many
+# seconds (psutil's create_time is a float rounded differently by each read).
+START_TIME_SLACK = 0.05
+
+
+def is_alive(pid: int | None, create_time: float | None = None) -> bool:
+    """Whether `pid` is a live (non-zombie) process, started at `create_time` when given."""
+    if not pid:
+        return False
+    try:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return create_time is None or abs(proc.create_time() - create_time) < START_TIME_SLACK
+    except psutil.Error:
+        return False
+
+
+def tag_is_alive(tag: str | None) -> bool:
+    try:
+        pid, created = (tag or "").split(":", 1)
+        return is_alive(int(pid), float(created))
+    except ValueError:
+        return False
+
+
+@dataclass
+class Child:
+    """One unit process started by this supervisor."""
+
+    unit_id: int
+    name: str
+    popen: subprocess.Popen
+    log_path: str
+    started: float = field(default_factory=time.time)
+    stop_deadline: float | None = None  # monotonic; set when a stop began
+    killed: bool = False
+    then: str = ""  # why we stop it: "stop", "restart", "stuck", "shutdown"
+    reason: str = ""
+    marked_running: bool = False
+    had_failures: bool = False
+    unit: object = None  # the Unit row as last read by the loop
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def poll(self) -> int | None:
+        return self.popen.poll()
+
+
+def spawn(unit, kind, node: str, supervisor_tag: str) -> Child:
+    """Start `unit` with its kind's command; stdout and stderr go to its log file."""
+    argv = [str(part) for part in kind.command(unit)]
+    log_path = kind.log_path(unit)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **{k: str(v) for k, v in ((kind.env(unit) if kind.env else {}) or {}).items()},
+           UNIT_VAR: unit.name, NODE_VAR: node, SUPERVISOR_VAR: supervisor_tag}
+    with open(log_path, "ab") as logfile:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        logfile.write(f"=== {stamp} node {node} starts unit {unit.name}: {' '.join(argv)}\n".encode())
+        logfile.flush()
+        popen = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT,
+            cwd=settings.BASE_DIR, env=env, start_new_session=True, close_fds=True,
+        )
+    return Child(unit_id=unit.pk, name=unit.name, popen=popen, log_path=str(log_path))
+
+
+def signal_group(pgid: int, sig: int) -> bool:
+    """Send `sig` to the process group; False when the group is already gone."""
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        log.error("Not allowed to signal process group %s: run the supervisor as the user "
+                  "that owns the unit processes.", pgid)
+        return False
+
+
+def begin_stop(child: Child, then: str, reason: str = ""):
+    """SIGINT to the child's group; `advance_stop` finishes the job."""
+    if child.stop_deadline is None:
+        child.then, child.reason = then, reason
+        child.stop_deadline = time.monotonic() + settings.SUPERVISOR_STOP_TIMEOUT
+        signal_group(child.pid, signal.SIGINT)
+
+
+def advance_stop(child: Child) -> int | None:
+    """SIGKILL the group once when the deadline passed; the exit code once the leader exited."""
+    code = child.poll()
+    if code is not None:
+        # Stray members of the group (a shell's children) do not outlive the leader.
+        signal_group(child.pid, signal.SIGKILL)
+        return code
+    if child.stop_deadline is not None and time.monotonic() >= child.stop_deadline and not child.killed:
+        log.warning("Unit %s (pid %s) did not stop within %ss of SIGINT; sending SIGKILL to its group.",
+                    child.name, child.pid, settings.SUPERVISOR_STOP_TIMEOUT)
+        child.killed = True
+        signal_group(child.pid, signal.SIGKILL)
+    return None
+
+
+def kill_now(child: Child):
+    child.killed = True
+    child.stop_deadline = child.stop_deadline or time.monotonic()
+    signal_group(child.pid, signal.SIGKILL)
+
+
+def stop_all(children: list[Child], then: str = "shutdown", timeout: float | None = None,
+             on_wait=None) -> dict:
+    """Stop several children at once (SIGINT, wait, SIGKILL once); returns {unit_id: exit_code}.
+
+    `on_wait` is called about every second while waiting (the loop renews its leases there).
+    """
+    for child in children:
+        begin_stop(child, then)
+    codes: dict[int, int | None] = {}
+    deadline = time.monotonic() + (settings.SUPERVISOR_STOP_TIMEOUT if timeout is None else timeout) + 5
+    waited = time.monotonic()
+    while len(codes) < len(children) and time.monotonic() < deadline:
+        if on_wait is not None and time.monotonic() - waited >= 1.0:
+            waited = time.monotonic()
+            on_wait()
+        for child in children:
+            if child.unit_id not in codes:
+                code = advance_stop(child)
+                if code is not None:
+                    codes[child.unit_id] = code
+        time.sleep(0.02)
+    return codes
+
+
+@dataclass
+class Tagged:
+    pid: int
+    pgid: int
+    unit: str
+    node: str
+    supervisor: str
+
+
+def tagged_processes() -> list[Tagged]:
+    """Every live process on this host that carries a unit tag."""
+    found = []
+    me = os.getpid()
+    for proc in psutil.process_iter():
+        if proc.pid == me:
+            continue
+        try:
+            environ = proc.environ()
+            if UNIT_VAR not in environ or proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+            found.append(Tagged(proc.pid, os.getpgid(proc.pid), environ[UNIT_VAR],
+                                environ.get(NODE_VAR, ""), environ.get(SUPERVISOR_VAR, "")))
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def end_leftovers(timeout: float | None = None) -> list[Tagged]:
+    """End every tagged process whose supervisor is dead: SIGINT to its group, wait, SIGKILL once."""
+    leftovers = [t for t in tagged_processes() if not tag_is_alive(t.supervisor)]
+    if not leftovers:
+        return []
+    for item in leftovers:
+        log.warning("Ending process %s of unit %s left by supervisor %s of node %s, which is gone.",
+                    item.pid, item.unit, item.supervisor, item.node or "?")
+    groups = {item.pgid for item in leftovers}
+    for pgid in groups:
+        signal_group(pgid, signal.SIGINT)
+    limit = settings.SUPERVISOR_STOP_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(is_alive(item.pid) for item in leftovers):
+        time.sleep(0.02)
+    for pgid in groups:
+        if any(is_alive(item.pid) for item in leftovers if item.pgid == pgid):
+            log.warning("Leftover process group %s ignored SIGINT for %ss; sending SIGKILL.", pgid, limit)
+            signal_group(pgid, signal.SIGKILL)
+    return leftovers
+
+
+def log_tail(path: str, lines: int = 15, limit: int = 4000) -> str:
+    """The last lines of a unit's log, for the reason shown to the user."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 16384))
+            data = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    tail = "\n".join(data.splitlines()[-lines:])
+    return tail[-limit:]
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "ended"
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+        return f"killed by signal {-code}"
+    return f"exited with code {code}"

@@ -1,0 +1,37 @@
+"""Server-rendered pages of the core: dashboard and settings."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .api.views import manager_initialized
+from .models import Club
+from .policies import policy_for
+
+
+@login_required
+def dashboard(request):
+    clubs = policy_for(Club).queryset(request.user, "view")
+    return render(request, "mediasuite/dashboard.html", {"clubs": clubs})
+
+
+@login_required
+def settings_page(request):
+    from .live.follower import safe_cursor
+    from .models import ServiceState
+    from .services import control
+    from .services.status import CORE_KEYS
+
+    services = None
+    if policy_for(ServiceState).allows(request.user, "view"):
+        services = [{"status": status, "counters": [(k, v) for k, v in status.items() if k not in CORE_KEYS]}
+                    for status in control.status_all().values()]
+    return render(request, "mediasuite/settings.html", {
+        "data_dir": settings.DATA_DIR,
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "broker": "redis" if settings.REDIS_URL else "orm",
+        "manager_initialized": manager_initialized(),
+        "services": services,
+        # Where live.js resumes from, so that no change after the page was drawn is missed.
+        "live_after": safe_cursor(),
+    })

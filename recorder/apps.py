@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecorderConfig(AppConfig):
+    name = "recorder"
+    verbose_name = "Court recording"

@@ -1,0 +1,56 @@
+"""Server-rendered pages of the core: login, logout, dashboard, settings."""
+
+import pytest
+
+from mediasuite.roles import Role
+
+from ..conftest import PASSWORD
+
+
+@pytest.mark.parametrize("url", ["/", "/settings/"])
+def test_pages_need_a_login(url, client, db):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={url}"
+
+
+def test_dashboard_lists_only_the_users_clubs(people, client):
+    client.force_login(people["player"])
+    page = client.get("/").content.decode()
+    assert "Padel Nord" in page and "Tennis Sud" not in page
+
+
+def test_wrong_password_shows_a_message(people, client):
+    response = client.post("/accounts/login/", {"username": "paul", "password": "nope"})
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+
+
+def test_admin_link_only_for_staff(people, client):
+    client.force_login(people["player"])
+    assert "/admin/" not in client.get("/").content.decode()
+    client.force_login(people["admin"])
+    assert "/admin/" in client.get("/").content.decode()
+
+
+@pytest.mark.browser
+def test_log_in_browse_and_log_out(make_user, login, web, page):
+    user = make_user("root", Role.SUPER_ADMIN)
+    login(user)
+    assert page.locator("h1").inner_text() == "Dashboard"
+    page.click("text=Settings")
+    page.wait_for_url(f"{web}/settings/")
+    assert "Data directory" in page.content()
+    page.click("nav >> text=Admin")
+    page.wait_for_selector("#site-name")
+    page.goto(f"{web}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info")
+    page.goto(f"{web}/")
+    page.click("text=Log out")
+    page.wait_for_url(f"{web}/accounts/login/")
+    page.goto(f"{web}/settings/")
+    assert page.url == f"{web}/accounts/login/?next=/settings/"
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{web}/settings/")

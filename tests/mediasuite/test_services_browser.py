@@ -1,0 +1,49 @@
+"""Must show: the Settings page badge flips without reload when the service is stopped through the API."""
+
+import pytest
+import requests
+from rest_framework.authtoken.models import Token
+
+from mediasuite.services import control
+
+pytestmark = [pytest.mark.browser, pytest.mark.processes]
+
+BADGE = '[data-service="tracker"][data-role="badge"]'
+
+
+def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, login, page):
+    control.start(None, "tracker")
+    token = Token.objects.create(user=people["super"]).key
+    login(people["super"], "/settings/")
+    badge = page.locator(BADGE)
+    assert badge.inner_text() == "active" and "text-bg-success" in badge.get_attribute("class")
+    page.evaluate("window.__sameDocument = true")
+
+    response = requests.post(f"{web}/api/v1/services/tracker/stop",
+                             headers={"Authorization": f"Token {token}"}, timeout=10)
+    assert response.status_code == 200 and response.json() == {"status": "stopped"}
+
+    page.wait_for_function(
+        "el => el.textContent === 'stopped' && el.classList.contains('text-bg-secondary')",
+        arg=badge.element_handle(), timeout=10_000)
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    toggle = page.locator('[data-service="tracker"][data-role="toggle"]')
+    assert toggle.inner_text() == "Start"
+
+    # And the page's own button starts it again (POST with the CSRF token).
+    toggle.click()
+    page.wait_for_function("el => el.textContent === 'active'", arg=badge.element_handle(), timeout=10_000)
+    assert requests.get(f"{web}/api/v1/services/tracker/status", headers={"Authorization": f"Token {token}"},
+                        timeout=10).json()["running"] is True
+
+
+def test_admin_state_column_follows_the_service_live(people, web, login, page):
+    token = Token.objects.create(user=people["super"]).key
+    login(people["super"], "/admin/mediasuite/servicestate/")
+    badge = page.locator(BADGE)
+    assert badge.inner_text() == "stopped"
+    response = requests.post(f"{web}/api/v1/services/tracker/start",
+                             headers={"Authorization": f"Token {token}"}, timeout=10)
+    assert response.json() == {"status": "started"}
+    page.wait_for_function("el => el.textContent === 'active' && el.classList.contains('text-bg-success')",
+                           arg=badge.element_handle(), timeout=10_000)

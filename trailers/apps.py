@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrailersConfig(AppConfig):
+    name = "trailers"
+    verbose_name = "Trailers"
