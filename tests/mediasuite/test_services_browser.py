@@ -5,6 +5,7 @@ import requests
 from rest_framework.authtoken.models import Token
 
 from mediasuite.services import control
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.processes]
 
@@ -38,12 +39,17 @@ def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, l
 
 
 def test_admin_state_column_follows_the_service_live(people, web, login, page):
+    """The change lands before the page's WebSocket is open: the page's cursor still brings it."""
     token = Token.objects.create(user=people["super"]).key
+    held = []
+    page.route_web_socket("**/ws/events/**", lambda ws: held.append(ws))
     login(people["super"], "/admin/mediasuite/servicestate/")
     badge = page.locator(BADGE)
     assert badge.inner_text() == "stopped"
+    wait_for(lambda: page.evaluate("true") and held, message="the page never opened its WebSocket")
     response = requests.post(f"{web}/api/v1/services/tracker/start",
                              headers={"Authorization": f"Token {token}"}, timeout=10)
     assert response.json() == {"status": "started"}
+    held[0].connect_to_server()
     page.wait_for_function("el => el.textContent === 'active' && el.classList.contains('text-bg-success')",
                            arg=badge.element_handle(), timeout=10_000)
