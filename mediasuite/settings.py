@@ -261,3 +261,19 @@ LIVE_POLL_INTERVAL = env.float("MEDIASUITE_LIVE_POLL_INTERVAL", default=0.1)
 LIVE_AUDIENCE_TTL = env.float("MEDIASUITE_LIVE_AUDIENCE_TTL", default=15.0)
 # How long the follower waits for an event id that is taken but not yet committed.
 LIVE_HOLE_TIMEOUT = env.float("MEDIASUITE_LIVE_HOLE_TIMEOUT", default=10.0)
+
+# Channels
+# Each subfolder of CHANNELS_DIR holding videos is a channel; HLS output goes to HLS_DIR/<channel>/.
+CHANNELS_DIR = Path(env.str("MEDIASUITE_CHANNELS_DIR", default=str(DATA_DIR / "channels"))).resolve()
+HLS_DIR = Path(env.str("MEDIASUITE_HLS_DIR", default=str(DATA_DIR / "hls"))).resolve()
+# Target HLS segment length (seconds; cut at the next key frame in copy mode) and live window (segments).
+CHANNELS_SEGMENT_SECONDS = env.float("MEDIASUITE_CHANNELS_SEGMENT_SECONDS", default=2.0)
+CHANNELS_WINDOW = env.int("MEDIASUITE_CHANNELS_WINDOW", default=6)
+# Random mode never replays one of the last N files (bounded by the folder's size).
+CHANNELS_NO_REPEAT = env.int("MEDIASUITE_CHANNELS_NO_REPEAT", default=3)
+# Seconds between two scans of CHANNELS_DIR by the `channels` background service.
+CHANNELS_SCAN_INTERVAL = env.int("MEDIASUITE_CHANNELS_SCAN_INTERVAL", default=300)
+# True: playlist, guide and streams answer without an access token (trusted LAN only).
+CHANNELS_OPEN_ACCESS = env.bool("MEDIASUITE_CHANNELS_OPEN_ACCESS", default=False)
+# The address players use to reach this server in playlist URLs; empty = taken from the request.
+CHANNELS_PUBLIC_URL = env.str("MEDIASUITE_CHANNELS_PUBLIC_URL", default="")

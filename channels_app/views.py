@@ -1,0 +1,145 @@
+"""Delivery to players: M3U playlist, XMLTV guide, HLS playlists and segments.
+
+Players cannot log in, so these answer to a signed-in browser session, to
+`?token=<channel access token>` (per user, revocable in the admin), or to
+anyone when MEDIASUITE_CHANNELS_OPEN_ACCESS is on (trusted LAN).
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.views.decorators.http import require_GET
+
+from . import delivery, hls, paths, viewers
+from .api.views import channels_queryset
+from .models import Channel
+
+SEGMENT_RE = re.compile(r"^[A-Za-z0-9_]{1,64}\.ts$")
+M3U8 = "application/vnd.apple.mpegurl"
+
+
+class Refused(Exception):
+    pass
+
+
+def _viewer(request):
+    """(user or None, token to repeat in URLs) or raise Refused."""
+    token = request.GET.get("token")
+    if token:
+        user = viewers.user_for_token(token)
+        if user is None:
+            raise Refused("This access token is unknown or was revoked; copy your playlist URL again "
+                          "from the channels page.")
+        return user, token
+    if request.user.is_authenticated:
+        return request.user, None
+    if settings.CHANNELS_OPEN_ACCESS:
+        return None, None
+    raise Refused("Add ?token=<your channel access token> to the URL (shown on the channels page), "
+                  "or sign in.")
+
+
+def _guarded(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            user, token = _viewer(request)
+        except Refused as exc:
+            return _cors(HttpResponse(str(exc) + "\n", status=401, content_type="text/plain"))
+        return _cors(view(request, user, token, *args, **kwargs))
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return require_GET(wrapper)
+
+
+def _cors(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _channel(name) -> Channel:
+    channel = Channel.objects.filter(name=name).first() if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name) else None
+    if channel is None:
+        raise Http404(f"No channel named {name!r}.")
+    return channel
+
+
+def _base(request) -> str:
+    return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+
+
+def _user_token(user, token):
+    if token or user is None:
+        return token
+    return viewers.token_for(user).key
+
+
+@_guarded
+def playlist(request, user, token):
+    """The master M3U of every channel, for VLC, Kodi, Jellyfin and the like."""
+    channels = list(Channel.objects.all())
+    text = delivery.m3u(channels, _base(request), _user_token(user, token))
+    response = HttpResponse(text, content_type="audio/x-mpegurl; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="playlist.m3u"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@_guarded
+def guide(request, user, token):
+    """XMLTV: what plays now and next for 24 h, from the cursors and probed durations."""
+    channels = list(channels_queryset())
+    response = HttpResponse(delivery.xmltv(channels, _base(request)), content_type="application/xml")
+    response["Cache-Control"] = "max-age=60"
+    return response
+
+
+@_guarded
+def live(request, user, token, name):
+    """A multivariant playlist naming one playback session (v=) for the viewer counts."""
+    channel = _channel(name)
+    session = viewers.open_session(channel, user, preview=request.GET.get("preview") == "1")
+    query = delivery._query(token, v=session.key)
+    reference = channel.files.filter(delivery="copy").exclude(duration=None).first()
+    bandwidth = int(reference.size * 8 / reference.duration) if reference and reference.duration else 2_000_000
+    resolution = f",RESOLUTION={reference.width}x{reference.height}" if reference and reference.width else ""
+    text = ("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n"
+            f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth}{resolution}\nindex.m3u8{query}\n")
+    response = HttpResponse(text, content_type=M3U8)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_guarded
+def media_playlist(request, user, token, name):
+    """The live window, with the token and session repeated on every segment URL."""
+    channel = _channel(name)
+    try:
+        text = (paths.hls_dir(channel) / hls.PLAYLIST).read_text()
+    except OSError:
+        return HttpResponse(f"Channel {name} is not playing yet; try again in a few seconds.\n", status=404,
+                            content_type="text/plain")
+    query = delivery._query(token, v=request.GET.get("v", "")[:32])
+    lines = [line + query if line and not line.startswith("#") else line for line in text.splitlines()]
+    response = HttpResponse("\n".join(lines) + "\n", content_type=M3U8)
+    response["Cache-Control"] = "no-cache, no-store"
+    return response
+
+
+@_guarded
+def segment(request, user, token, name, segment):
+    channel = _channel(name)
+    if not SEGMENT_RE.match(segment):
+        raise Http404("No such segment.")
+    path = Path(paths.hls_dir(channel)) / segment
+    try:
+        handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    except OSError:
+        raise Http404("This segment left the live window; reload the playlist.") from None
+    key = request.GET.get("v")
+    if key:
+        viewers.seen(channel, key[:32])
+    response = FileResponse(handle, content_type="video/mp2t")
+    response["Cache-Control"] = "public, max-age=3600, immutable"
+    return response

@@ -1,0 +1,105 @@
+"""Channels fixtures: generated clips, channel folders, a real supervisor playing them."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+from channels_app import catalog, hls, paths
+from channels_app.clips import make_clip
+from channels_app.models import Channel
+from tests.conftest import wait_for
+
+CLIPS = {"a.mp4": ("A", 440), "b.mp4": ("B", 550), "c.mp4": ("C", 660)}
+
+
+@pytest.fixture(scope="session")
+def clip_library(tmp_path_factory):
+    """Three 6 s H.264/AAC clips (generated once per run) and one that is not a video."""
+    folder = tmp_path_factory.mktemp("clips")
+    for name, (label, tone) in CLIPS.items():
+        make_clip(folder / name, 6.0, label=label, frequency=tone)
+    (folder / "broken.mp4").write_bytes(b"\x00not a video" * 100)
+    return folder
+
+
+@pytest.fixture
+def channel_folder(clip_library):
+    """channel_folder(name, files, series=False) -> folder under the channels root, removed afterwards."""
+    made = []
+
+    def make(name, files=("a.mp4", "b.mp4", "c.mp4"), series=False):
+        folder = paths.channels_root() / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            source = clip_library / (file if file in CLIPS or file == "broken.mp4" else "a.mp4")
+            os.link(source, folder / file)
+        if series:
+            (folder / "series.txt").write_text("")
+        made.append(folder)
+        return folder
+
+    yield make
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(paths.hls_root() / folder.name, ignore_errors=True)
+
+
+@pytest.fixture
+def make_channel(channel_folder):
+    """make_channel(name, files=..., series=False, desired="stopped") -> Channel (files probed)."""
+
+    def make(name, files=("a.mp4", "b.mp4", "c.mp4"), series=False, desired="stopped", **fields):
+        channel_folder(name, files, series)
+        return catalog.create(None, name=name, folder=name, desired=desired, **fields)
+
+    return make
+
+
+@pytest.fixture
+def supervisor(spawn):
+    """A real `manage.py supervise` on the test database."""
+    return spawn("supervisor", "supervise", env={"MEDIASUITE_NODE_NAME": "test-node",
+                                                  "MEDIASUITE_PROCESS": "supervisor"})
+
+
+def playlist(channel: Channel) -> str:
+    try:
+        return (paths.hls_dir(channel) / hls.PLAYLIST).read_text()
+    except OSError:
+        return ""
+
+
+def segments(channel: Channel) -> list[str]:
+    return [line for line in playlist(channel).splitlines() if line and not line.startswith("#")]
+
+
+def wait_playing(channel: Channel, count=1, timeout=40, after=()):
+    """Wait until the channel's playlist lists `count` segments not in `after`; return them."""
+    def fresh():
+        found = [name for name in segments(channel) if name not in after]
+        return found if len(found) >= count else None
+    return wait_for(fresh, timeout=timeout, message=f"{count} new segment(s) of channel {channel.name}")
+
+
+def first_pts(path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0])
+
+
+def last_pts(path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return max(float(x) for x in out)
+
+
+def hls_path(channel: Channel, name: str):
+    return paths.hls_dir(channel) / name
+
+
+__all__ = ["playlist", "segments", "wait_playing", "first_pts", "last_pts", "hls_path", "settings"]
