@@ -73,8 +73,8 @@ def update(actor, channel: Channel, **changes) -> Channel:
         with transaction.atomic():
             channel.save()
             if changed:
-                _record("channel.changed", channel, actor, f"Channel {channel.name} changed: {', '.join(changed)}",
-                        changed=changed)
+                _record("channel.changed", channel, actor,
+                        f"Channel {channel.name} changed: {', '.join(changed)}", changed=changed)
     except IntegrityError:
         raise ValidationError({"number": [f"Channel number {channel.number} is taken."]}) from None
     if "folder" in changed:
@@ -106,7 +106,8 @@ def sync_files(channel: Channel) -> dict:
             stat = (folder / name).stat()
         except OSError:
             continue
-        if video is not None and video.present and video.size == stat.st_size and video.mtime == stat.st_mtime:
+        unchanged = video is not None and (video.size, video.mtime) == (stat.st_size, stat.st_mtime)
+        if unchanged and video.present:
             continue
         video = video or VideoFile(channel=channel, name=name)
         video.size, video.mtime, video.present = stat.st_size, stat.st_mtime, True
@@ -129,7 +130,8 @@ def sync_files(channel: Channel) -> dict:
     if added or gone or probed:
         with transaction.atomic():
             _record("channel.files", channel, None,
-                    f"Channel {channel.name}: {len(added)} file(s) added, {len(gone)} gone, {broken} unreadable",
+                    f"Channel {channel.name}: {len(added)} file(s) added, {len(gone)} gone, "
+                    f"{broken} unreadable",
                     added=added[:50], gone=gone[:50], probed=probed, unreadable=broken)
     return {"added": len(added), "gone": len(gone), "probed": probed, "unreadable": broken}
 

@@ -74,8 +74,9 @@ def _time(moment) -> str:
 def xmltv(channels, base: str) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<tv generator-info-name="MediaSuite">']
     for channel in channels:
-        out.append(f"  <channel id={quoteattr(channel.name)}><display-name>{escape(channel.title)}</display-name>"
-                   + (f"<icon src={quoteattr(channel.logo)}/>" if channel.logo else "") + "</channel>")
+        icon = f"<icon src={quoteattr(channel.logo)}/>" if channel.logo else ""
+        out.append(f"  <channel id={quoteattr(channel.name)}>"
+                   f"<display-name>{escape(channel.title)}</display-name>{icon}</channel>")
     for channel in channels:
         for start, stop, title in schedule(channel):
             out.append(f"  <programme start={quoteattr(_time(start))} stop={quoteattr(_time(stop))} "

@@ -90,8 +90,10 @@ class Window:
     def render(self) -> str:
         longest = max((s.duration for s in self.segments), default=self.target)
         first = self.segments[0].sequence if self.segments else self.next_sequence
-        lines = ["#EXTM3U", "#EXT-X-VERSION:6", f"#EXT-X-TARGETDURATION:{math.ceil(max(longest, self.target))}",
-                 f"#EXT-X-MEDIA-SEQUENCE:{first}", f"#EXT-X-DISCONTINUITY-SEQUENCE:{self.discontinuity_sequence}",
+        lines = ["#EXTM3U", "#EXT-X-VERSION:6",
+                 f"#EXT-X-TARGETDURATION:{math.ceil(max(longest, self.target))}",
+                 f"#EXT-X-MEDIA-SEQUENCE:{first}",
+                 f"#EXT-X-DISCONTINUITY-SEQUENCE:{self.discontinuity_sequence}",
                  "#EXT-X-INDEPENDENT-SEGMENTS"]
         for segment in self.segments:
             if segment.discontinuity:

@@ -128,6 +128,9 @@ class ViewerSession(models.Model):
     class Meta:
         indexes = [models.Index(fields=["channel", "last_seen"])]
 
+    def __str__(self):
+        return f"{self.kind} {self.key[:6]}… on {self.channel_id}"
+
 
 def new_key() -> str:
     return secrets.token_urlsafe(24)

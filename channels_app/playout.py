@@ -112,8 +112,8 @@ def claim_restart(channel_id: int, seen_at=None):
         "restart_requested_at", "restart_trigger", "restart_actor_id", "restart_file_id").first()
     if not channel or channel["restart_requested_at"] is None:
         return None
-    taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"]).update(
-        restart_requested_at=None, restart_file=None)
+    taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"])
+    taken = taken.update(restart_requested_at=None, restart_file=None)
     return channel if taken else None
 
 
@@ -158,9 +158,19 @@ def first_segment(channel: Channel, *, trigger: str, previous: VideoFile | None,
         events.record(
             "channel.restarted" if trigger != Trigger.END_OF_FILE else "channel.file", channel, actor=actor,
             message=(f"Channel {channel.name} now plays {video.name}" + (f" ({trigger})" if trigger else "")),
-            payload={"channel": channel.name, "trigger": trigger, "previous": previous.name if previous else None,
+            payload={"channel": channel.name, "trigger": trigger,
+                     "previous": previous.name if previous else None,
                      "file": video.name, "file_id": video.pk, "index": index, "offset": round(offset, 2),
                      "duration": video.duration, "first_segment_ms": latency_ms})
+
+
+def report_viewers(channel: Channel, counted: tuple[int, int]):
+    """The audience changed (checked at every segment): tell the live pages."""
+    viewers, watchers = counted
+    with transaction.atomic():
+        events.record("channel.viewers", channel,
+                      message=f"Channel {channel.name}: {viewers} viewer(s), {watchers} watcher(s)",
+                      payload={"channel": channel.name, "viewers": viewers, "watchers": watchers})
 
 
 def file_failed(channel: Channel, video: VideoFile, reason: str):

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections
 
-from . import hls, paths, playout
+from . import hls, paths, playout, viewers
 from .models import Channel, Delivery, Trigger, VideoFile
 
 log = logging.getLogger("mediasuite.channels")
@@ -72,6 +72,7 @@ class Runner:
         self.wake_seen = self._wake_mtime()
         self.stopping = False
         self.crashes: list[float] = []
+        self.audience = (0, 0)
         self.process: subprocess.Popen | None = None
         self.ffmpeg_log = Path(settings.UNIT_LOG_DIR) / f"channel-{self.channel.name}.ffmpeg.log"
 
@@ -167,6 +168,7 @@ class Runner:
                 self.window.add(name, duration, discontinuity=first)
                 position += duration
                 playout.advanced(self.channel, position)
+                self._count_viewers()
                 if first:
                     first = False
                     playout.first_segment(self.channel, trigger=trigger, previous=previous, video=video,
@@ -188,6 +190,12 @@ class Runner:
                     return self._plan_from_request(request)
             time.sleep(POLL)
 
+    def _count_viewers(self):
+        counted = viewers.counts([self.channel.pk]).get(self.channel.pk, (0, 0))
+        if counted != self.audience:
+            self.audience = counted
+            playout.report_viewers(self.channel, counted)
+
     def _woken(self) -> bool:
         mtime = self._wake_mtime()
         if mtime != self.wake_seen:
@@ -207,8 +215,8 @@ class Runner:
                         self.channel.name, -code, video.name, position)
             return video, position, index, Trigger.CRASH, time.time(), None
         if produced:
-            log.warning("Channel %s: ffmpeg stopped with code %s at %.1fs of %s; going on with the next file. "
-                        "See %s.", self.channel.name, code, position, video.name, self.ffmpeg_log)
+            log.warning("Channel %s: ffmpeg stopped with code %s at %.1fs of %s; going on with the next "
+                        "file. See %s.", self.channel.name, code, position, video.name, self.ffmpeg_log)
         else:
             playout.file_failed(self.channel, video, f"ffmpeg exited with code {code} before its first "
                                                      f"segment; see {self.ffmpeg_log}")

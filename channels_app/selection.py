@@ -26,7 +26,8 @@ def next_random(videos: list, current_id, recent: list, window: int, rng=random)
     """(video, index): a random file other than the current one and the last `window` played."""
     if len(videos) == 1:
         return videos[0], 0
-    keep_out = {current_id, *recent[-max(0, min(window, len(videos) - 2)):]} if window else {current_id}
+    others = min(window, len(videos) - 2)  # always leave at least one file to choose from
+    keep_out = {current_id, *(recent[-(others + 1):] if others > 0 else [])}
     choices = [v for v in videos if v.pk not in keep_out] or [v for v in videos if v.pk != current_id]
     video = rng.choice(choices)
     return video, videos.index(video)

@@ -43,8 +43,8 @@ def counts(channel_ids=None) -> dict[int, tuple[int, int]]:
 
 def forget_idle(hours: int = 24) -> int:
     cutoff = timezone.now() - timedelta(hours=hours)
-    deleted, _ = ViewerSession.objects.filter(Q(last_seen__lt=cutoff) | Q(last_seen=None, started_at__lt=cutoff)
-                                              ).delete()
+    idle = Q(last_seen__lt=cutoff) | Q(last_seen=None, started_at__lt=cutoff)
+    deleted, _ = ViewerSession.objects.filter(idle).delete()
     return deleted
 
 

@@ -16,6 +16,7 @@ from . import delivery, hls, paths, viewers
 from .api.views import channels_queryset
 from .models import Channel
 
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9_]{1,64}\.ts$")
 M3U8 = "application/vnd.apple.mpegurl"
 
@@ -59,7 +60,7 @@ def _cors(response):
 
 
 def _channel(name) -> Channel:
-    channel = Channel.objects.filter(name=name).first() if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name) else None
+    channel = Channel.objects.filter(name=name).first() if NAME_RE.fullmatch(name) else None
     if channel is None:
         raise Http404(f"No channel named {name!r}.")
     return channel
@@ -102,7 +103,9 @@ def live(request, user, token, name):
     session = viewers.open_session(channel, user, preview=request.GET.get("preview") == "1")
     query = delivery._query(token, v=session.key)
     reference = channel.files.filter(delivery="copy").exclude(duration=None).first()
-    bandwidth = int(reference.size * 8 / reference.duration) if reference and reference.duration else 2_000_000
+    bandwidth = 2_000_000
+    if reference and reference.duration:
+        bandwidth = int(reference.size * 8 / reference.duration)
     resolution = f",RESOLUTION={reference.width}x{reference.height}" if reference and reference.width else ""
     text = ("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n"
             f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth}{resolution}\nindex.m3u8{query}\n")

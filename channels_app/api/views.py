@@ -57,7 +57,8 @@ class ChannelViewSet(viewsets.GenericViewSet):
         channel = channels_queryset().get(pk=channel.pk)
         return Response(ChannelStatusSerializer(channel, context=status_context([channel])).data, status=code)
 
-    @extend_schema(responses={200: ChannelStatusSerializer(many=True)}, summary="Every channel with its status")
+    @extend_schema(responses={200: ChannelStatusSerializer(many=True)},
+                   summary="Every channel with its status")
     def list(self, request):
         channels = list(self.filter_queryset(self.get_queryset()))
         return Response(ChannelStatusSerializer(channels, many=True, context=status_context(channels)).data)
@@ -79,8 +80,8 @@ class ChannelViewSet(viewsets.GenericViewSet):
         files = selection.ordered(channel.files.filter(present=True))
         return Response(VideoFileSerializer(files, many=True).data)
 
-    @extend_schema(request=ChannelWriteSerializer, responses={201: ChannelStatusSerializer, 400: ErrorSerializer,
-                                                              403: ErrorSerializer},
+    @extend_schema(request=ChannelWriteSerializer,
+                   responses={201: ChannelStatusSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
                    summary="Create a channel from a folder under the channels root")
     def create(self, request):
         serializer = ChannelWriteSerializer(data=request.data)
@@ -88,8 +89,9 @@ class ChannelViewSet(viewsets.GenericViewSet):
         channel = catalog.create(request.user, **serializer.validated_data)
         return self._status(channel, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ChannelChangeSerializer, responses={200: ChannelStatusSerializer, 400: ErrorSerializer,
-                                                               **ERRORS}, summary="Edit a channel")
+    @extend_schema(request=ChannelChangeSerializer,
+                   responses={200: ChannelStatusSerializer, 400: ErrorSerializer, **ERRORS},
+                   summary="Edit a channel")
     def partial_update(self, request, name=None):
         channel = self.get_object()
         serializer = ChannelChangeSerializer(data=request.data)
@@ -114,10 +116,10 @@ class ChannelViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses={202: RestartSerializer, 409: ErrorSerializer, **ERRORS},
                    summary="Restart a channel on its next file",
-                   description="Stops ffmpeg cleanly, empties the channel's HLS folder, moves to the next file "
-                               "(series: the next in order, wrapping; random: another file) and starts "
-                               "again. The result arrives as a `channel.restarted` event with the time to the "
-                               "first new segment. 409 when the channel has no playable video.")
+                   description="Stops ffmpeg cleanly, empties the channel's HLS folder, moves to the next "
+                               "file (series: the next in order, wrapping; random: another file) and "
+                               "starts again. The result arrives as a `channel.restarted` event with the "
+                               "time to the first new segment. 409 when the channel has no playable video.")
     @action(detail=True, methods=["post"])
     def restart(self, request, name=None):
         return self._restart(request, self.get_object())

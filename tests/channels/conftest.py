@@ -13,6 +13,7 @@ from channels_app.models import Channel
 from tests.conftest import wait_for
 
 CLIPS = {"a.mp4": ("A", 440), "b.mp4": ("B", 550), "c.mp4": ("C", 660)}
+LONG = "long.mp4"  # 40 s, for what must happen in the middle of a file
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +22,7 @@ def clip_library(tmp_path_factory):
     folder = tmp_path_factory.mktemp("clips")
     for name, (label, tone) in CLIPS.items():
         make_clip(folder / name, 6.0, label=label, frequency=tone)
+    make_clip(folder / LONG, 40.0, label="LONG", frequency=330)
     (folder / "broken.mp4").write_bytes(b"\x00not a video" * 100)
     return folder
 
@@ -34,7 +36,8 @@ def channel_folder(clip_library):
         folder = paths.channels_root() / name
         folder.mkdir(parents=True, exist_ok=True)
         for file in files:
-            source = clip_library / (file if file in CLIPS or file == "broken.mp4" else "a.mp4")
+            known = file in CLIPS or file in (LONG, "broken.mp4")
+            source = clip_library / (file if known else "a.mp4")
             os.link(source, folder / file)
         if series:
             (folder / "series.txt").write_text("")
@@ -88,14 +91,14 @@ def first_pts(path) -> float:
     out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                           "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,
                          check=True).stdout.split()
-    return float(out[0])
+    return float(out[0].strip(","))
 
 
 def last_pts(path) -> float:
     out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                           "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,
                          check=True).stdout.split()
-    return max(float(x) for x in out)
+    return max(float(x.strip(",")) for x in out if x.strip(","))
 
 
 def hls_path(channel: Channel, name: str):
