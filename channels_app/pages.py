@@ -32,12 +32,15 @@ def _base(request) -> str:
     return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
 
 
-def _player_urls(request) -> dict:
+def _player_urls(request, channel: Channel | None = None) -> dict:
     """The URLs a player (VLC, Kodi) needs, carrying the user's own access token."""
     key = viewers.token_for(request.user).key
     base = _base(request)
-    return {"m3u_url": f"{base}{reverse('channels-playlist')}?token={key}",
+    urls = {"m3u_url": f"{base}{reverse('channels-playlist')}?token={key}",
             "xmltv_url": f"{base}{reverse('channels-guide')}?token={key}"}
+    if channel is not None:
+        urls["stream_url"] = f"{base}{reverse('channel-live', args=[channel.name])}?token={key}"
+    return urls
 
 
 def _visible_channel(user, name) -> Channel:
@@ -52,6 +55,7 @@ def _visible_channel(user, name) -> Channel:
 @login_required
 def dashboard(request):
     """One card per channel, live over the event WebSocket; click a card to watch it."""
+    live_after = safe_cursor()  # before reading, so that a change made meanwhile still arrives
     channels = list(policy_for(Channel).queryset(request.user, "view", base=channels_queryset()))
     data = ChannelStatusSerializer(channels, many=True, context=status_context(channels)).data
     cards = [{"channel": channel, "status": status, "unit_id": channel.unit_id}
@@ -60,7 +64,7 @@ def dashboard(request):
         "cards": cards,
         "statuses": {item["name"]: item for item in data},
         "can_control": policy_for(Channel).allows(request.user, "change"),
-        "live_after": safe_cursor(),
+        "live_after": live_after,
         **_player_urls(request),
     })
 
@@ -75,9 +79,9 @@ def history(user, channel: Channel):
 @login_required
 def detail(request, name):
     """Status, files with their delivery and reason, and the restart history (live)."""
+    live_after = safe_cursor()
     channel = _visible_channel(request.user, name)
     status = ChannelStatusSerializer(channel, context=status_context([channel])).data
-    live_after = safe_cursor()
     return render(request, "channels_app/detail.html", {
         "channel": channel,
         "status": status,
@@ -86,5 +90,5 @@ def detail(request, name):
         "history_kinds": HISTORY_KINDS,
         "can_control": policy_for(Channel).allows(request.user, "change", channel),
         "live_after": live_after,
-        **_player_urls(request),
+        **_player_urls(request, channel),
     })

@@ -1,0 +1,106 @@
+"""What players read: M3U, XMLTV, HLS with access tokens; who watches."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client, override_settings
+
+from channels_app import viewers
+from channels_app.models import AccessToken, ViewerSession
+from tests.conftest import wait_for
+
+from .conftest import wait_playing
+
+
+@pytest.fixture
+def news(make_channel, db):
+    return make_channel("news", series=True, number=5, group="Info", logo="http://logo.example/n.png",
+                        display_name="News 24")
+
+
+def test_playlist_needs_a_valid_token(news, people):
+    client = Client()
+    assert client.get("/playlist.m3u").status_code == 401
+    assert client.get("/playlist.m3u?token=nope").status_code == 401
+    token = viewers.token_for(people["player"]).key
+    response = client.get(f"/playlist.m3u?token={token}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("audio/x-mpegurl")
+    text = response.content.decode()
+    assert text.startswith(f'#EXTM3U url-tvg="http://testserver/xmltv.xml?token={token}"')
+    assert ('#EXTINF:-1 tvg-id="news" tvg-name="News 24" tvg-logo="http://logo.example/n.png" tvg-chno="5" '
+            'channel-number="5" group-title="Info",News 24') in text
+    assert f"http://testserver/hls/news/live.m3u8?token={token}" in text
+    AccessToken.objects.filter(user=people["player"]).delete()  # revoked in the admin
+    assert client.get(f"/playlist.m3u?token={token}").status_code == 401
+
+
+def test_a_signed_in_browser_gets_a_playlist_carrying_its_own_token(news, people):
+    client = Client()
+    client.force_login(people["admin"])
+    text = client.get("/playlist.m3u").content.decode()
+    assert f"token={AccessToken.objects.get(user=people['admin']).key}" in text
+
+
+@override_settings(CHANNELS_OPEN_ACCESS=True)
+def test_open_access_on_a_trusted_lan(news):
+    response = Client().get("/playlist.m3u")
+    assert response.status_code == 200 and "token=" not in response.content.decode()
+
+
+def test_xmltv_guide_follows_the_cursor(news, people):
+    from django.utils import timezone
+
+    first = news.files.get(name="a.mp4")
+    news.current_file, news.started_at = first, timezone.now()
+    news.save()
+    token = viewers.token_for(people["player"]).key
+    response = Client().get(f"/xmltv.xml?token={token}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    root = ET.fromstring(response.content)
+    assert root.find("channel").get("id") == "news"
+    titles = [p.find("title").text for p in root.findall("programme")]
+    assert titles[:4] == ["a", "b", "c", "a"]  # series: now, next, and on for 24 h
+    assert len(titles) > 1000
+
+
+def test_hls_urls_refuse_tricks_and_unknown_channels(news, people):
+    token = viewers.token_for(people["player"]).key
+    client = Client()
+    for url in ("/hls/nope/live.m3u8", "/hls/../live.m3u8", "/hls/news/..%2Fsecret.ts", "/hls/news/a%00.ts",
+                "/hls/news/index.m3u8x", "/hls/NEWS/live.m3u8"):
+        assert client.get(f"{url}?token={token}").status_code == 404, url
+    assert client.get("/hls/news/live.m3u8").status_code == 401
+
+
+@pytest.mark.processes
+def test_viewers_count_distinct_sessions_and_drop_the_idle(news, people, supervisor):
+    from channels_app.playout import start
+
+    start(None, news)
+    wait_playing(news, count=2)
+    clients = []
+    for who in ("player", "admin"):
+        token = viewers.token_for(people[who]).key
+        master = Client().get(f"/hls/news/live.m3u8?token={token}")
+        assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
+        assert master["Access-Control-Allow-Origin"] == "*"
+        media_url = "/hls/news/" + master.content.decode().strip().splitlines()[-1]
+        clients.append(media_url)
+
+    def fetch(media_url):
+        media = Client().get(media_url)
+        assert media.status_code == 200 and media["Cache-Control"].startswith("no-cache")
+        segment = [line for line in media.content.decode().splitlines() if line and not line.startswith("#")][-1]
+        response = Client().get(f"/hls/news/{segment}")
+        assert response.status_code == 200 and response["Content-Type"] == "video/mp2t"
+        b"".join(response.streaming_content)
+
+    def audience():
+        for url in clients:
+            fetch(url)
+        return viewers.counts([news.pk]).get(news.pk)
+
+    assert wait_for(lambda: audience() == (2, 0), message="two viewers")
+    assert ViewerSession.objects.filter(channel=news).count() == 2
+    clients.pop()  # the second viewer stops watching
+    wait_for(lambda: audience() == (1, 0), timeout=30, message="the idle viewer to drop out")
