@@ -101,7 +101,8 @@ def test_create_edit_delete(channel_folder, people, api):
     assert created.status_code == 201 and created.json()["mode"] == "random"
     assert client.post("/api/channels", {"name": "movies", "folder": "Movies Night"},
                        format="json").status_code == 400
-    changed = client.patch("/api/channels/movies", {"display_name": "Movie night", "number": "x"}, format="json")
+    changed = client.patch("/api/channels/movies", {"display_name": "Movie night", "number": "x"},
+                           format="json")
     assert changed.status_code == 400 and "number" in changed.json()["fields"]
     changed = client.patch("/api/channels/movies", {"display_name": "Movie night", "mode": "series"},
                            format="json")

@@ -90,7 +90,8 @@ def test_viewers_count_distinct_sessions_and_drop_the_idle(news, people, supervi
     def fetch(media_url):
         media = Client().get(media_url)
         assert media.status_code == 200 and media["Cache-Control"].startswith("no-cache")
-        segment = [line for line in media.content.decode().splitlines() if line and not line.startswith("#")][-1]
+        lines = media.content.decode().splitlines()
+        segment = [line for line in lines if line and not line.startswith("#")][-1]
         response = Client().get(f"/hls/news/{segment}")
         assert response.status_code == 200 and response["Content-Type"] == "video/mp2t"
         b"".join(response.streaming_content)

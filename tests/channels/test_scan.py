@@ -12,11 +12,12 @@ def test_scan_finds_folders_with_videos_and_picks_the_mode(channel_folder, db, c
     channel_folder("Mixed", files=("c.mp4",))
     (paths.channels_root() / "No videos").mkdir(exist_ok=True)
     call_command("channels_scan")
-    assert "2 new channel(s)" in capsys.readouterr().out
+    assert "new channel(s)" in capsys.readouterr().out
     shows, mixed = Channel.objects.get(folder="My Shows!"), Channel.objects.get(folder="Mixed")
     assert (shows.name, shows.mode, shows.display_name) == ("my-shows", "series", "My Shows!")
     assert (mixed.name, mixed.mode) == ("mixed", "random")
     assert shows.unit.desired == "running"  # found channels play
+    assert not Channel.objects.filter(folder="No videos").exists()
     probed = VideoFile.objects.get(channel=shows, name="a.mp4")
     assert (probed.video_codec, probed.audio_codec, probed.width, probed.height, probed.fps) == \
         ("h264", "aac", 640, 360, 24.0)
@@ -60,3 +61,20 @@ def test_series_order_is_natural(channel_folder, db):
     channel_folder("natural", files=("Episode 10.mp4", "Episode 2.mp4", "episode 1.mp4"))
     channel = catalog.create(None, name="natural", folder="natural")
     assert [v.name for v in playout.playable(channel)] == ["episode 1.mp4", "Episode 2.mp4", "Episode 10.mp4"]
+
+
+def test_demo_channels_are_made_only_when_there_is_none(db, settings, tmp_path, monkeypatch):
+    import io
+
+    from channels_app import demo
+
+    settings.CHANNELS_DIR = tmp_path / "channels"
+    monkeypatch.setattr(demo, "SECONDS", 2.0)
+    demo.create(io.StringIO())
+    made = {c.folder: c for c in Channel.objects.all()}
+    assert set(made) == {"Demo Series", "Demo Mix"}
+    assert made["Demo Series"].mode == "series" and made["Demo Mix"].mode == "random"
+    assert all(c.unit.desired == "running" and c.files.count() == 3 for c in made.values())
+    catalog.delete(None, made["Demo Mix"])
+    demo.create(io.StringIO())  # a channel exists: nothing is recreated
+    assert set(Channel.objects.values_list("folder", flat=True)) == {"Demo Series"}
