@@ -1,0 +1,236 @@
+"""Channel admin: a live state column, start/stop/restart actions, files and restart history.
+
+Saves and deletes go through catalog (channels) and tokens (access tokens), so
+that they are checked by the policies and leave their Events; the state
+column follows the "unit.state" events with the core's admin-units.js.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html, format_html_join
+
+from mediasuite.policies import policy_for
+from mediasuite.policies.admin import PolicyAdmin
+
+from . import catalog, pages, paths, playout, tokens
+from .models import AccessToken, Channel, Mode, VideoFile
+
+HISTORY_ROWS = 50
+ROW = ('<tr data-event-id="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+       "<td>{}</td></tr>")
+TABLE = ('<table class="channel-history"><thead><tr><th>when</th><th>what</th><th>trigger</th><th>file</th>'
+         "<th>first segment</th><th>by</th><th>details</th></tr></thead><tbody>{}</tbody></table>")
+
+
+def _file_change(payload) -> str:
+    previous = f"{payload['previous']} -> " if payload.get("previous") else ""
+    return previous + (payload.get("file") or "")
+
+
+def _latency(payload) -> str:
+    return f"{payload['first_segment_ms']} ms" if payload.get("first_segment_ms") is not None else ""
+
+
+class ChannelForm(forms.ModelForm):
+    logo = forms.URLField(required=False, assume_scheme="https",
+                          help_text="Image URL shown by players (tvg-logo).")
+    mode = forms.ChoiceField(
+        required=False, choices=[("", "From the folder (series.txt present: series, else random)"),
+                                 *Mode.choices])
+
+    class Meta:
+        model = Channel
+        fields = ["name", "display_name", "number", "logo", "group", "folder", "mode"]
+
+    def clean_folder(self):
+        try:
+            return paths.clean_folder(self.cleaned_data["folder"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["folder"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("mode"):
+            if self.instance.pk:
+                data["mode"] = self.instance.mode
+            elif data.get("folder"):
+                data["mode"] = catalog.default_mode(paths.channels_root() / data["folder"])
+        return data
+
+
+def _drive(verb, past, func):
+    def act(modeladmin, request, queryset):
+        done, refused = [], []
+        for channel in queryset.select_related("unit"):
+            try:
+                func(request.user, channel)
+                done.append(channel.name)
+            except (PermissionDenied, ValidationError, playout.NothingToPlay) as exc:
+                refused.append(f"{channel.name} ({exc})")
+        if done:
+            modeladmin.message_user(request, f"{past}: {', '.join(done)}; the playout acts within a second "
+                                    "or two.", messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(request, f"Could not {verb}: {'; '.join(refused)}.", messages.ERROR)
+
+    act.__name__ = f"{verb}_channels"
+    act.short_description = f"{verb.capitalize()} selected channels"
+    act.allowed_permissions = ("change",)
+    return act
+
+
+class PolicyInline(admin.TabularInline):
+    """A read-only inline whose visibility follows the model's policy, not Django's permissions."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return policy_for(self.model).allows(request.user, "view")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VideoFileInline(PolicyInline):
+    model = VideoFile
+    fields = ("name", "duration", "video", "audio", "delivery", "reason", "present", "probed_at")
+    readonly_fields = fields
+    verbose_name_plural = "files (probed once; delivery decided per file)"
+
+    @admin.display(description="video")
+    def video(self, obj):
+        size = f" {obj.width}x{obj.height}" if obj.width else ""
+        fps = f" {obj.fps:.2f} fps" if obj.fps else ""
+        return f"{obj.video_codec or '-'}{size}{fps}"
+
+    @admin.display(description="audio")
+    def audio(self, obj):
+        rate = f" {obj.sample_rate} Hz" if obj.sample_rate else ""
+        chans = f" {obj.audio_channels} ch" if obj.audio_channels else ""
+        return f"{obj.audio_codec or '-'}{rate}{chans}"
+
+
+def state_badge(channel):
+    unit = channel.unit
+    if unit is None:
+        return "-"
+    return format_html('<span class="unit-state unit-state-{}" data-unit-id="{}" data-unit-state>{}</span>',
+                       unit.state, unit.pk, unit.state)
+
+
+@admin.register(Channel)
+class ChannelAdmin(PolicyAdmin):
+    domain = catalog
+    form = ChannelForm
+    list_display = ("name", "display_name", "number", "mode", "live_state", "desired", "now_playing",
+                    "last_restart_at")
+    list_select_related = ("unit", "current_file")
+    list_filter = ("mode", "group")
+    search_fields = ("name", "display_name", "group", "folder")
+    actions = [_drive("start", "Start requested", playout.start),
+               _drive("stop", "Stop requested", playout.stop),
+               _drive("restart", "Restart requested", playout.request_restart)]
+    inlines = [VideoFileInline]
+    status_fields = ("live_state", "desired", "now_playing", "offset", "started_at", "last_restart_at",
+                     "last_error")
+
+    class Media:
+        js = ("mediasuite/admin-units.js",)
+
+    def get_fieldsets(self, request, obj=None):
+        sets = [(None, {"fields": ["name", "display_name", "number", "logo", "group", "folder", "mode"]})]
+        if obj is not None:
+            sets.append(("Playout", {"fields": list(self.status_fields)}))
+            sets.append(("Restart history", {"fields": ["restart_history"]}))
+        return sets
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.status_fields, "restart_history", *(("name",) if obj is not None else ()))
+
+    @admin.display(description="state", ordering="unit__state")
+    def live_state(self, obj):
+        return state_badge(obj)
+
+    @admin.display(description="desired", ordering="unit__desired")
+    def desired(self, obj):
+        return obj.unit.desired if obj.unit else "-"
+
+    @admin.display(description="now playing")
+    def now_playing(self, obj):
+        return obj.current_file.name if obj.current_file else "-"
+
+    @admin.display(description="restart history (newest first)")
+    def restart_history(self, obj):
+        rows = getattr(obj, "history_events", [])
+        if not rows:
+            return "No restart yet."
+        body = format_html_join("", ROW, ((e.pk, e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                                           e.kind.removeprefix("channel."), e.payload.get("trigger") or "",
+                                           _file_change(e.payload), _latency(e.payload),
+                                           e.actor.get_username() if e.actor else "",
+                                           e.payload.get("reason") or e.message) for e in rows))
+        return format_html(TABLE, body)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.history_events = pages.history(request.user, obj)[:HISTORY_ROWS]
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        values = {key: form.cleaned_data[key] for key in catalog.EDITABLE if key in form.cleaned_data}
+        if change:
+            current = Channel.objects.select_related("unit").get(pk=obj.pk)
+            catalog.update(request.user, current, **values)
+        else:
+            created = catalog.create(request.user, name=obj.name, **values)
+            obj.pk = obj.id = created.pk
+            obj.unit_id = created.unit_id
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(PolicyAdmin):
+    """Players' access tokens: revoke (delete) or regenerate; nobody types a key by hand."""
+
+    domain = tokens
+    list_display = ("user", "key_start", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    fields = ("user", "key_start", "created_at")
+    readonly_fields = fields
+    actions = ["regenerate_tokens"]
+
+    def has_add_permission(self, request):
+        return False  # a token is made on the user's first visit to the channels page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="key")
+    def key_start(self, obj):
+        return f"{obj.key[:6]}…"
+
+    def delete_model(self, request, obj):
+        tokens.revoke(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            tokens.revoke(request.user, token)
+
+    @admin.action(description="Regenerate selected tokens (old URLs stop working)", permissions=["delete"])
+    def regenerate_tokens(self, request, queryset):
+        done = []
+        for token in queryset.select_related("user"):
+            tokens.regenerate(request.user, token)
+            done.append(str(token.user))
+        self.message_user(request, f"New access token for: {', '.join(done)}. Their old playlist URLs no "
+                          "longer work; they copy the new one from the channels page.", messages.SUCCESS)
