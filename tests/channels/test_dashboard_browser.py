@@ -50,15 +50,16 @@ def file_shown(page, name):
 
 
 def test_restart_from_the_dashboard_then_watch_the_channel(people, long_channel, supervisor, login, page):
-    channel = long_channel("live-one")
+    channel = long_channel("dash-live")
     wait_playing(channel)
     assert Channel.objects.get(pk=channel.pk).current_file.name == "one.mp4"
 
     login(people["super"], "/channels/")
     assert page.evaluate(H264), "this Chromium cannot decode H.264 through Media Source Extensions"
-    card = page.locator("#channel-live-one")
-    assert file_shown(page, "live-one").inner_text() == "one.mp4"
-    assert card.locator('[data-role="state"]').inner_text() == "running"
+    card = page.locator("#channel-dash-live")
+    assert file_shown(page, "dash-live").inner_text() == "one.mp4"
+    page.wait_for_function("el => el.textContent === 'running'",
+                           arg=card.locator('[data-role="state"]').element_handle(), timeout=30_000)
     page.evaluate("window.__sameDocument = true")
 
     # The progress bar moves by itself, computed from the cursor (no request).
@@ -68,13 +69,13 @@ def test_restart_from_the_dashboard_then_watch_the_channel(people, long_channel,
 
     card.locator('[data-action="restart"]').click()
     page.locator("#confirm-modal").wait_for(state="visible")
-    assert "Restart live-one?" in page.locator("#confirm-title").inner_text()
+    assert "Restart dash-live?" in page.locator("#confirm-title").inner_text()
     page.click("#confirm-ok")
 
-    accepted = page.locator('[data-role="notification"][data-kind="accepted"][data-channel="live-one"]')
+    accepted = page.locator('[data-role="notification"][data-kind="accepted"][data-channel="dash-live"]')
     accepted.wait_for(timeout=15_000)
     assert "is restarting" in accepted.inner_text()
-    done = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-channel="live-one"]')
+    done = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-channel="dash-live"]')
     done.wait_for(timeout=45_000)
     event = Event.objects.filter(kind="channel.restarted", subject_id=str(channel.pk),
                                  payload__trigger="manual").latest("id")
@@ -83,7 +84,7 @@ def test_restart_from_the_dashboard_then_watch_the_channel(people, long_channel,
     assert "now plays two.mp4" in text
     assert f"first segment after {event.payload['first_segment_ms']} ms" in text
     page.wait_for_function("el => el.textContent === 'two.mp4'",
-                           arg=file_shown(page, "live-one").element_handle(), timeout=10_000)
+                           arg=file_shown(page, "dash-live").element_handle(), timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True  # all of it without a reload
 
     # Click the card: the embedded hls.js player plays the channel.
@@ -97,23 +98,23 @@ def test_restart_from_the_dashboard_then_watch_the_channel(people, long_channel,
 
 def test_play_a_chosen_file_and_see_the_history_live(people, make_channel, web, login, page):
     """Without a playout process: the request is taken (202) and lands in the history at once."""
-    channel = make_channel("quiet", series=True)
+    channel = make_channel("dash-quiet", series=True)
     login(people["super"], "/channels/")
-    card = page.locator("#channel-quiet")
+    card = page.locator("#channel-dash-quiet")
     card.locator('[data-action="play"]').click()
     page.locator("#play-modal").wait_for(state="visible")
     page.wait_for_function("document.querySelectorAll('#play-file option').length === 3")
     page.select_option("#play-file", "c.mp4")
     page.click("#play-ok")
-    accepted = page.locator('[data-role="notification"][data-kind="accepted"][data-channel="quiet"]')
+    accepted = page.locator('[data-role="notification"][data-kind="accepted"][data-channel="dash-quiet"]')
     accepted.wait_for()
     assert "c.mp4 starts" in accepted.inner_text()
     card.locator('[data-role="pending"]').wait_for(state="visible")
     requested = Event.objects.get(kind="channel.restart_requested", subject_id=str(channel.pk))
     assert requested.payload["file"] == "c.mp4" and requested.actor == people["super"]
 
-    page.click('#channel-quiet [data-role="details"]')
-    page.wait_for_url("**/channels/quiet/")
+    page.click('#channel-dash-quiet [data-role="details"]')
+    page.wait_for_url("**/channels/dash-quiet/")
     rows = page.locator("#history-rows tr[data-event-id]")
     assert rows.count() == 1 and "c.mp4" in rows.first.inner_text()
     page.evaluate("window.__sameDocument = true")
@@ -128,9 +129,9 @@ def test_play_a_chosen_file_and_see_the_history_live(people, make_channel, web, 
 
 
 def test_other_users_see_the_channels_without_buttons(people, make_channel, web, login, page):
-    make_channel("quiet")
+    make_channel("dash-quiet")
     login(people["player"], "/channels/")
-    assert page.locator("#channel-quiet").is_visible()
+    assert page.locator("#channel-dash-quiet").is_visible()
     assert page.locator('[data-action="restart"]').count() == 0
     assert page.locator("#restart-all").count() == 0
     assert "token=" in page.locator("#m3u-url").input_value()
