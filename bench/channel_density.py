@@ -50,9 +50,11 @@ def measure(n, seconds, data, clips, token, base):
     supervisor = start("supervise", label=f"supervisor-{n}", data=data)
     playlists = {c.name: paths.hls_dir(c) / "index.m3u8" for c in channels}
     seen: dict[str, dict] = {name: {} for name in playlists}
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not all(p.exists() for p in playlists.values()):
         time.sleep(0.1)
+    live = sum(p.exists() for p in playlists.values())
+    time.sleep(2 * SEGMENT)  # let the last ones settle into real time
     processes = tree(supervisor.pid)
     for p in processes:
         p.cpu_percent(None)
@@ -83,13 +85,18 @@ def measure(n, seconds, data, clips, token, base):
             response.read()
         api.append(time.monotonic() - began)
         time.sleep(0.05)
-    processes = tree(supervisor.pid)
-    cpu = sum(p.cpu_percent(None) for p in processes if p.is_running())
-    rss = sum(p.memory_info().rss for p in processes if p.is_running()) / 2**20
+    cpu = rss = 0.0
+    for p in processes:  # the same objects as at the start, so cpu_percent covers the whole run
+        try:
+            cpu += p.cpu_percent(None)
+            rss += p.memory_info().rss / 2**20
+        except psutil.NoSuchProcess:
+            continue
     stop(supervisor)
     late = [max(0.0, x) for x in lateness] or [0.0]
     on_time = sum(1 for x in lateness if x < SEGMENT) / max(1, len(lateness))
-    print(f"N={n:>3}  cpu {cpu:6.1f}% of a core  rss {rss:7.0f} MiB  segments {len(lateness):>5}  "
+    print(f"N={n:>3} ({live} live)  cpu {cpu:6.1f}% of a core  rss {rss:7.0f} MiB  "
+          f"segments {len(lateness):>5}  "
           f"lateness p50 {percentile(late, 50) * 1000:5.0f} ms p99 {percentile(late, 99) * 1000:6.0f} ms  "
           f"on time {on_time * 100:5.1f}%  API p95 {percentile(api, 95) * 1000:5.0f} ms")
 
