@@ -10,6 +10,6 @@ urlpatterns = [
     path("hls/<str:name>/index.m3u8", views.media_playlist, name="channel-index"),
     path("hls/<str:name>/<str:segment>", views.segment, name="channel-segment"),
     path("channels/", pages.dashboard, name="channels-dashboard"),
-    path("channels/<str:name>/", pages.detail, name="channel-detail"),
+    path("channels/<str:name>/", pages.detail, name="channel-page"),
 ]
 api_urlpatterns = router.urls

@@ -155,7 +155,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
         return self._status(channel)
 
     @extend_schema(request=None, responses={202: RestartAllSerializer, 403: ErrorSerializer},
-                   summary="Restart every channel on its next file")
+                   operation_id="channels_restart_all", summary="Restart every channel on its next file")
     @action(detail=False, methods=["post"], url_path="restart", url_name="restart-all")
     def restart_all(self, request):
         restarted, skipped = [], {}

@@ -64,7 +64,7 @@ def make_channel(channel_folder):
 @pytest.fixture
 def supervisor(spawn):
     """A real `manage.py supervise` on the test database."""
-    return spawn("supervisor", "supervise", env={"MEDIASUITE_NODE_NAME": "test-node",
+    return spawn("supervisor", "supervise", env={"MEDIASUITE_NODE_NAME": f"test-node-{os.getpid()}",
                                                   "MEDIASUITE_PROCESS": "supervisor"})
 
 
