@@ -14,15 +14,19 @@ installation chooses its method through PATH and MEDIASUITE_RESTART_METHODS.
 """
 
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+
+logger = logging.getLogger("mediasuite.system")
 
 METHODS = ("systemd", "initd", "supervisor", "exit")
 
@@ -90,8 +94,6 @@ def restart(job_id: int, log: Callable[[str], None]) -> str:
 
 def watch_exit_request(on_request: Callable[[], None], interval: float = 1.0) -> None:
     """In the web process: call `on_request` once a restart request newer than this process appears."""
-    import threading
-
     started = time.time()
 
     def watch():
@@ -105,3 +107,19 @@ def watch_exit_request(on_request: Callable[[], None], interval: float = 1.0) ->
                 continue
 
     threading.Thread(target=watch, name="restart-request", daemon=True).start()
+
+
+def stop_reactor_on_exit_request() -> threading.Event:
+    """runweb: stop daphne cleanly on a restart request; the returned Event tells it to exit with the code."""
+    asked = threading.Event()
+
+    def stop():
+        from twisted.internet import reactor
+
+        logger.info("Restart requested by an update: exiting with code %s so that the runner starts the "
+                    "new version.", settings.RESTART_EXIT_CODE)
+        asked.set()
+        reactor.callFromThread(reactor.stop)
+
+    watch_exit_request(stop)
+    return asked
