@@ -59,9 +59,9 @@ def test_update_shows_progress_then_the_overlay_and_reloads_once(installation, p
 
     page.wait_for_selector("#update-log li", timeout=60_000)
     assert dialogs == [CONFIRM]
-    page.wait_for_selector("#restart-overlay", state="visible", timeout=120_000)
-    page.wait_for_event("load", timeout=180_000)
     # (Playwright delivers page events, such as `load` to the list above, while it waits.)
+    with page.expect_event("load", timeout=300_000):
+        page.wait_for_selector("#restart-overlay", state="visible", timeout=120_000)
     page.wait_for_function(f"document.getElementById('running-version').textContent === '{b[:12]}'")
     page.wait_for_function("document.getElementById('update-state').textContent === 'done'",
                            timeout=120_000)
