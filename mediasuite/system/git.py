@@ -26,8 +26,8 @@ class Commit:
         return {"commit": self.sha, "version": self.version, "date": self.date, "subject": self.subject}
 
 
-def run(*args, cwd: Path | None = None, timeout: float = 120) -> str:
-    """`git <args>` in the checkout; its stdout, or GitError with git's own message."""
+def run(*args, cwd: Path | None = None, timeout: float = 120, strip: bool = True) -> str:
+    """`git <args>` in the checkout; its stdout (stripped), or GitError with git's own message."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd or settings.BASE_DIR, capture_output=True, text=True,
                               timeout=timeout)
@@ -38,7 +38,7 @@ def run(*args, cwd: Path | None = None, timeout: float = 120) -> str:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise GitError(f"`git {' '.join(args)}` failed: {detail[-1] if detail else done.returncode}")
-    return done.stdout.strip()
+    return done.stdout.strip() if strip else done.stdout
 
 
 def commit(ref: str = "HEAD") -> Commit:
@@ -63,7 +63,7 @@ def remote_of(tracked: str) -> str:
 
 def local_changes() -> list[str]:
     """Tracked files changed in the work tree (untracked and ignored files do not count)."""
-    out = run("status", "--porcelain", "--untracked-files=no")
+    out = run("status", "--porcelain", "--untracked-files=no", strip=False)
     return [line[3:] for line in out.splitlines() if line.strip()]
 
 

@@ -3,8 +3,9 @@
 pending -> precheck -> backup -> fetch -> reset -> restore_config -> install -> migrate
         -> restarting -> verifying -> done
 A step that fails after the code moved rolls back: rolling_back -> rolled_back
-(previous commit, configuration and database restored, service restarted and
-checked again); a failure before that, or of the rollback itself, ends in failed.
+(previous commit, configuration and database restored; when the service had
+been restarted into the new version, restarted again and checked); a failure
+before that, or of the rollback itself, ends in failed.
 
 The updater is the code of the version that started it (already imported);
 everything of the new version runs in subprocesses (pip, migrate, collectstatic).
@@ -280,8 +281,11 @@ class Updater:
             self.command("pip install -r requirements.txt",
                          [sys.executable, "-m", "pip", "install", "-q", "-r", "requirements.txt"])
         self.command("collectstatic", self.manage("collectstatic", "--noinput", "-v0"))
-        if settings.AUTO_RESTART_SERVICE:
+        if self.restarted:
             self.restart_and_verify(previous.version)
+        else:
+            # The running processes were never stopped: they still run the previous version.
+            self.log(f"The service was not restarted during the update: it still runs {previous.version}.")
         self.notifier_back()
 
     def restore_database(self):

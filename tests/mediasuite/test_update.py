@@ -106,7 +106,35 @@ def test_a_failing_migration_rolls_back_to_a_with_the_database_restored(install)
     assert (inst.path / ".env").read_text() == inst.env_text
     health = inst.health()
     assert health["status"] == "ok" and health["version"] == inst.commit_a[:12]
-    assert inst.calls("systemctl") == ["restart mediasuite.target"]
+    # The service never left A (the migration failed before the restart): nothing to restart.
+    assert inst.calls("systemctl") == []
     messages = [line["message"] for line in job["results"]]
     assert any("Database restored" in m for m in messages)
     assert inst.query("SELECT count(*) FROM mediasuite_event WHERE kind = 'update.rolled_back'")[0][0] == 1
+
+
+def test_a_new_version_that_does_not_come_up_is_rolled_back(install):
+    inst = install(verify_timeout=15)
+    inst.publish({"mediasuite/asgi.py": "raise RuntimeError('commit B cannot serve')\n"})
+
+    job = inst.wait_finished(start_update(inst))
+
+    assert job["state"] == "rolled_back", job
+    assert "did not report version" in job["message"] and "failed at step verifying" in job["message"]
+    assert inst.head() == inst.commit_a
+    # Restarted into B, then again into A after the rollback; A answers.
+    assert inst.calls("systemctl") == ["restart mediasuite.target"] * 2
+    assert inst.health()["version"] == inst.commit_a[:12]
+
+
+def test_local_changes_refuse_the_update_and_change_nothing(install):
+    inst = install()
+    inst.publish({"PROBE_B.txt": "commit B\n"})
+    (inst.path / "README.md").write_text("edited on the server\n")
+
+    job = inst.wait_finished(start_update(inst))
+
+    assert job["state"] == "failed" and "local changes (README.md)" in job["message"], job
+    assert "Nothing was changed" in job["message"]
+    assert inst.head() == inst.commit_a and (inst.path / "README.md").read_text() == "edited on the server\n"
+    assert inst.calls("systemctl") == [] and not (inst.path / "PROBE_B.txt").exists()

@@ -46,7 +46,7 @@ def migration(name: str, depends: str, sql: str) -> str:
 
 
 class Installation:
-    def __init__(self, tmp: Path, auto_restart: bool = True):
+    def __init__(self, tmp: Path, auto_restart: bool = True, verify_timeout: int = 90):
         self.tmp = tmp
         self.work = tmp / "work"
         self.remote = tmp / "remote.git"
@@ -62,7 +62,7 @@ class Installation:
         git(self.tmp, "clone", "-q", str(self.remote), str(self.path))
         self.commit_a = git(self.path, "rev-parse", "HEAD")
         self.env_text = (f"MEDIASUITE_PORT={self.port}\nSECRET_KEY=installation-test-key-0123456789abcdef\n"
-                         f"AUTO_RESTART_SERVICE={auto_restart}\nMEDIASUITE_UPDATE_VERIFY_TIMEOUT=90\n"
+                         f"AUTO_RESTART_SERVICE={auto_restart}\nMEDIASUITE_UPDATE_VERIFY_TIMEOUT={verify_timeout}\n"
                          "MEDIASUITE_WORKERS=1\n")
         (self.path / ".env").write_text(self.env_text)
         self.bin.mkdir()
@@ -116,12 +116,14 @@ class Installation:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start_web(self):
+    def start_web(self, wait: bool = True):
         log = open(self.tmp / f"web-{self.restarts}.log", "wb")  # noqa: SIM115
         self.web = subprocess.Popen([sys.executable, "manage.py", "runweb"], cwd=self.path,
                                     env={**self.env, "MEDIASUITE_PROCESS": "web"}, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(lambda: self.health() is not None, timeout=60, message="the installation's web to answer")
+        if wait:
+            wait_for(lambda: self.health() is not None, timeout=60,
+                     message="the installation's web to answer")
 
     def stop_web(self):
         if self.web is None:
@@ -154,7 +156,7 @@ class Installation:
         while len(self.calls("systemctl")) > self.restarts:
             self.restarts += 1
             self.stop_web()
-            self.start_web()
+            self.start_web(wait=False)  # whether it comes up is for the updater to find out
 
     def api(self, method: str, path: str, **kwargs):
         return requests.request(method, f"{self.base}{path}", timeout=10,
