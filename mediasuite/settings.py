@@ -277,3 +277,31 @@ CHANNELS_SCAN_INTERVAL = env.int("MEDIASUITE_CHANNELS_SCAN_INTERVAL", default=30
 CHANNELS_OPEN_ACCESS = env.bool("MEDIASUITE_CHANNELS_OPEN_ACCESS", default=False)
 # The address players use to reach this server in playlist URLs; empty = taken from the request.
 CHANNELS_PUBLIC_URL = env.str("MEDIASUITE_CHANNELS_PUBLIC_URL", default="")
+
+# System update
+# Restart the service after an update (False: update the code only and say so; restart it yourself).
+AUTO_RESTART_SERVICE = env.bool("AUTO_RESTART_SERVICE", default=True)
+# Restart methods, tried in this order until one works: systemd, initd, supervisor, exit.
+UPDATE_RESTART_METHODS = env.list("MEDIASUITE_RESTART_METHODS", default=["systemd", "initd", "supervisor",
+                                                                           "exit"])
+UPDATE_SYSTEMD_UNIT = env.str("MEDIASUITE_SYSTEMD_UNIT", default="mediasuite.target")
+UPDATE_INITD_SERVICE = env.str("MEDIASUITE_INITD_SERVICE", default="mediasuite")
+UPDATE_SUPERVISOR_PROGRAM = env.str("MEDIASUITE_SUPERVISOR_PROGRAM", default="mediasuite:*")
+# The exit fallback: processes asked to restart exit with this code, which their runner answers.
+RESTART_EXIT_CODE = env.int("MEDIASUITE_RESTART_EXIT_CODE", default=75)
+# Where the updater checks that the new version answers, and for how long (seconds).
+_health_host = "127.0.0.1" if HOST in ("0.0.0.0", "::", "") else HOST
+UPDATE_HEALTH_URL = env.str("MEDIASUITE_HEALTH_URL", default=f"http://{_health_host}:{PORT}/api/health")
+UPDATE_VERIFY_TIMEOUT = env.float("MEDIASUITE_UPDATE_VERIFY_TIMEOUT", default=120.0)
+# Configuration files (relative to the checkout) saved before and restored after the update.
+UPDATE_CONFIG_FILES = env.list("MEDIASUITE_UPDATE_CONFIG_FILES", default=[".env"])
+# An unfinished update job silent for this long (s) no longer blocks a new one.
+UPDATE_STALE_AFTER = env.float("MEDIASUITE_UPDATE_STALE_AFTER", default=900.0)
+
+# Discord notifier
+# A Discord webhook URL (Server Settings > Integrations > Webhooks); empty: the notifier reports it.
+DISCORD_WEBHOOK_URL = env.str("DISCORD_WEBHOOK_URL", default="")
+# Event kinds posted: `kind`, `kind*` (a prefix) or `kind:state` (the payload's state, e.g. a failed unit).
+NOTIFIER_EVENTS = env.list("MEDIASUITE_NOTIFIER_EVENTS", default=[
+    "unit.state:failed", "recording.finished", "import.done", "import.blocked",
+    "update.done", "update.rolled_back", "update.failed"])

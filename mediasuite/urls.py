@@ -8,8 +8,9 @@ from . import views
 from .live import urls as live_urls
 from .services import urls as services_urls
 from .supervisor import urls as supervisor_urls
+from .system import urls as system_urls
 
-parts = (live_urls, services_urls, supervisor_urls, channels_urls)
+parts = (live_urls, services_urls, supervisor_urls, system_urls, channels_urls)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

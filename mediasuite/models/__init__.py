@@ -2,6 +2,7 @@ from .accounts import Club, Membership, User
 from .events import Event
 from .services import ServiceState, TrackPlay
 from .supervision import Desired, Lease, SupervisorNode, Unit, UnitState
+from .system import NotifierCursor, UpdateJob
 
 __all__ = [
     "Club",
@@ -9,10 +10,12 @@ __all__ = [
     "Event",
     "Lease",
     "Membership",
+    "NotifierCursor",
     "ServiceState",
     "SupervisorNode",
     "TrackPlay",
     "Unit",
     "UnitState",
+    "UpdateJob",
     "User",
 ]

@@ -1,6 +1,7 @@
 """Serve MediaSuite (HTTP, WebSockets, static files) with daphne."""
 
 import logging
+import sys
 
 from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
@@ -40,4 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args, host, port, **options):
+        from mediasuite.system import restart
+
+        asked = restart.stop_reactor_on_exit_request()
         _CommandLine().run(["-b", host, "-p", str(port), "--proxy-headers", "mediasuite.asgi:application"])
+        if asked.is_set():
+            sys.exit(settings.RESTART_EXIT_CODE)
