@@ -116,5 +116,5 @@ def close(actor, session: CameraSession, reason: str = "closed") -> bool:
             f"Camera session {session.session_id} {reason}{by}",
             reason=reason,
         )
-        transaction.on_commit(lambda: release_proxy(session.court))
+    release_proxy(session.court)
     return True
