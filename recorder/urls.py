@@ -6,6 +6,7 @@ urlpatterns = [
     path("clubs/<int:club_id>/courts/", views.club_page, name="recorder-club"),
     path("courts/<int:court_id>/", views.court_page, name="recorder-court"),
     path("recordings/", views.recordings_page, name="recorder-recordings"),
+    path("recordings/<str:session_id>/thumbnail.jpg", views.thumbnail, name="recorder-thumbnail"),
 ]
 
 # Mounted under /api/: the original system's exact paths.

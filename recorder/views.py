@@ -1,7 +1,9 @@
 """Pages: a club's courts, a court (preview, start/stop, elapsed/remaining), the recordings."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from mediasuite.live.follower import safe_cursor
@@ -70,6 +72,7 @@ def court_page(request, court_id):
             "court": court,
             "session": _open_session(request, court),
             "may_open": may_open,
+            "default_minutes": settings.RECORDER_DEFAULT_MINUTES,
             "live_after": safe_cursor(),
         },
     )
@@ -85,3 +88,12 @@ def recordings_page(request):
         "recorder/recordings.html",
         {"recordings": recordings, "may_manage": may_manage, "live_after": safe_cursor()},
     )
+
+
+@login_required
+def thumbnail(request, session_id):
+    """The Pillow thumbnail of a recording the user may see."""
+    rec = visible_or_404(request.user, Recording, session__session_id=session_id)
+    if not rec.thumbnail_path.is_file():
+        raise Http404("This recording has no thumbnail yet.")
+    return FileResponse(open(rec.thumbnail_path, "rb"), content_type="image/jpeg")
