@@ -15,6 +15,7 @@ Standalone: `python -m recorder.camera --port 8089 --fps 10 --size 640x360`.
 import argparse
 import contextlib
 import io
+import re
 import signal
 import socket
 import threading
@@ -25,6 +26,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from PIL import Image, ImageDraw
 
 BOUNDARY = "camframe"
+
+
+def stamped(jpeg: bytes, number: int) -> bytes:
+    """The JPEG with a comment segment "ms-frame <number> <unix time>" (benches measure latency by it)."""
+    stamp = f"ms-frame {number} {time.time():.6f}".encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(stamp) + 2).to_bytes(2, "big") + stamp + jpeg[2:]
+
+
+STAMP_RE = re.compile(rb"ms-frame (\d+) (\d+\.\d{6})")
+
+
+def read_stamp(chunk: bytes) -> tuple[int, float] | None:
+    """(frame number, unix time) of the first stamped frame in `chunk`, if any."""
+    found = STAMP_RE.search(chunk)
+    return (int(found.group(1)), float(found.group(2))) if found else None
 
 
 class _Server(ThreadingHTTPServer):
@@ -60,7 +76,7 @@ class SyntheticCamera:
         draw.text((10, 26), f"frame {self.counter}", fill=(255, 255, 255))
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=self.quality)
-        return buffer.getvalue()
+        return stamped(buffer.getvalue(), self.counter + 1)
 
     def _produce(self):
         period = 1.0 / self.fps
