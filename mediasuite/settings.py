@@ -305,3 +305,25 @@ DISCORD_WEBHOOK_URL = env.str("DISCORD_WEBHOOK_URL", default="")
 NOTIFIER_EVENTS = env.list("MEDIASUITE_NOTIFIER_EVENTS", default=[
     "unit.state:failed", "recording.finished", "import.done", "import.blocked",
     "update.done", "update.rolled_back", "update.failed"])
+
+# Recorder
+# Where recordings go: <root>/<club id>/<session id>.mp4, with <session id>.ffmpeg.log beside it.
+RECORDER_ROOT = Path(env.str("MEDIASUITE_RECORDINGS_DIR", default=str(DATA_DIR / "recordings"))).resolve()
+RECORDER_FFMPEG = env.str("MEDIASUITE_FFMPEG", default="ffmpeg")
+RECORDER_FFPROBE = env.str("MEDIASUITE_FFPROBE", default="ffprobe")
+# At most this many recordings at once (a start beyond answers 409).
+MAX_CONCURRENT_RECORDINGS = env.int("MAX_CONCURRENT_RECORDINGS", default=10)
+RECORDER_DEFAULT_MINUTES = env.int("MEDIASUITE_RECORDER_DEFAULT_MINUTES", default=90)
+RECORDER_MAX_MINUTES = env.int("MEDIASUITE_RECORDER_MAX_MINUTES", default=300)
+# ffmpeg's input I/O timeout (s); kept below the 10 s stop wait so a stalled input cannot block a stop.
+RECORDER_INPUT_TIMEOUT = env.float("MEDIASUITE_RECORDER_INPUT_TIMEOUT", default=8.0)
+RECORDER_SESSION_IDLE_HOURS = env.float("MEDIASUITE_RECORDER_SESSION_IDLE_HOURS", default=2.0)
+# Lifetime of the signed preview/snapshot URLs used by <img> and <video> tags.
+RECORDER_PREVIEW_TOKEN_SECONDS = env.int("MEDIASUITE_RECORDER_PREVIEW_TOKEN_SECONDS", default=300)
+# Cleanup: per club, recordings older than this many days (0 keeps all) and beyond this quota (GB, 0 none).
+RECORDER_RETENTION_DAYS = env.int("MEDIASUITE_RECORDER_RETENTION_DAYS", default=0)
+RECORDER_CLUB_QUOTA_GB = env.float("MEDIASUITE_RECORDER_CLUB_QUOTA_GB", default=0.0)
+# Port of the demo court's synthetic camera (a supervised unit created by `manage.py bootstrap`).
+RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=8089)
+with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
+    RECORDER_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,77 @@
+"""Admin: courts (edited through recorder.courts), sessions (close), recordings (live state, stop)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from rest_framework.exceptions import APIException
+
+from mediasuite.policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+
+from . import courts, recording, sessions
+from .models import CameraSession, Court, Recording
+
+
+@admin.register(Court)
+class CourtAdmin(PolicyAdmin):
+    domain = courts
+    list_display = ["name", "club", "camera_kind", "camera_url", "enabled"]
+    list_filter = ["camera_kind", "enabled"]
+    search_fields = ["name", "club__name"]
+
+
+def _each(modeladmin, request, queryset, func, verb):
+    done, refused = 0, []
+    for obj in queryset:
+        try:
+            func(request.user, obj)
+            done += 1
+        except (PermissionDenied, APIException) as exc:
+            refused.append(f"{obj}: {exc}")
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} item(s).", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.action(description="Close the selected sessions")
+def close_sessions(modeladmin, request, queryset):
+    _each(modeladmin, request, queryset, sessions.close, "Closed")
+
+
+@admin.action(description="Stop the selected recordings")
+def stop_recordings(modeladmin, request, queryset):
+    _each(modeladmin, request, queryset, recording.stop, "Stop requested for")
+
+
+@admin.register(CameraSession)
+class CameraSessionAdmin(ReadOnlyPolicyAdmin):
+    list_display = ["session_id", "court", "user", "created_at", "last_activity", "closed_at"]
+    list_filter = ["court__club"]
+    actions = [close_sessions]
+
+    def has_change_permission(self, request, obj=None):
+        return self.policy.allows(request.user, "change", obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(Recording)
+class RecordingAdmin(ReadOnlyPolicyAdmin):
+    list_display = ["session", "court", "user", "live_state", "started_at", "stopped_at", "duration", "size",
+                    "stop_reason"]
+    list_filter = ["state", "club"]
+    actions = [stop_recordings]
+
+    def has_change_permission(self, request, obj=None):
+        return self.policy.allows(request.user, "stop", obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.display(description="state", ordering="state")
+    def live_state(self, obj):
+        return format_html('<span data-live-recording="{}">{}</span>', obj.session.session_id, obj.state)
+
+    class Media:
+        js = ("recorder/admin-recordings.js",)

@@ -1,0 +1,154 @@
+"""Courts with cameras, camera sessions, and the one recording of a session."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+SCHEMES = {"mjpeg": ("http", "https"), "http": ("http", "https"), "rtsp": ("rtsp", "rtsps")}
+
+
+class CameraKind(models.TextChoices):
+    MJPEG = "mjpeg", "MJPEG over HTTP"
+    HTTP = "http", "HTTP stream"
+    RTSP = "rtsp", "RTSP"
+
+
+def validate_camera_url(url: str, kind: str):
+    parts = urlsplit(url or "")
+    allowed = SCHEMES.get(kind, ())
+    if parts.scheme not in allowed or not parts.hostname:
+        raise ValidationError(
+            {
+                "camera_url": [
+                    f"A {kind} camera URL starts with "
+                    f"{' or '.join(s + '://' for s in allowed) or 'a known scheme'} "
+                    f"and names a host; got {url!r}."
+                ]
+            }
+        )
+
+
+class Court(models.Model):
+    """A court (terrain) of a club, filmed by one IP camera."""
+
+    club = models.ForeignKey("mediasuite.Club", on_delete=models.CASCADE, related_name="courts")
+    name = models.CharField(max_length=120)
+    camera_url = models.CharField(max_length=500)
+    camera_kind = models.CharField(max_length=8, choices=CameraKind.choices, default=CameraKind.MJPEG)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["club__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["club", "name"], name="court_unique_name_per_club")]
+
+    def __str__(self):
+        return f"{self.name} ({self.club})"
+
+    def clean(self):
+        validate_camera_url(self.camera_url, self.camera_kind)
+
+    @property
+    def proxy_unit_name(self) -> str:
+        return f"cam-{self.pk}"
+
+
+class CameraSession(models.Model):
+    """A user's session on a court: preview, then at most one recording."""
+
+    session_id = models.CharField(max_length=64, unique=True)
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="camera_sessions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.session_id
+
+    @property
+    def club(self):
+        return self.court.club
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class RecordingState(models.TextChoices):
+    RECORDING = "recording"
+    STOPPING = "stopping"
+    FINALIZING = "finalizing"
+    FINALIZED = "finalized"
+    RECOVERED = "recovered"
+    FAILED = "failed"
+
+
+ACTIVE_STATES = (RecordingState.RECORDING, RecordingState.STOPPING, RecordingState.FINALIZING)
+DONE_STATES = (RecordingState.FINALIZED, RecordingState.RECOVERED, RecordingState.FAILED)
+
+
+class Recording(models.Model):
+    """The one MP4 of a camera session, written by a supervised ffmpeg unit."""
+
+    session = models.OneToOneField(CameraSession, on_delete=models.CASCADE, related_name="recording")
+    club = models.ForeignKey("mediasuite.Club", on_delete=models.CASCADE, related_name="recordings")
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="recordings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recordings")
+    state = models.CharField(max_length=12, choices=RecordingState.choices, default=RecordingState.RECORDING)
+    started_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    planned_seconds = models.PositiveIntegerField()
+    file = models.CharField(max_length=500, help_text="Path of the MP4, relative to RECORDER_ROOT.")
+    size = models.BigIntegerField(default=0)
+    duration = models.FloatField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stop_reason = models.CharField(max_length=200, blank=True)
+    exit_code = models.IntegerField(null=True, blank=True)
+    stderr_tail = models.TextField(blank=True)
+    log_file = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"recording of {self.session.session_id}"
+
+    @property
+    def session_key(self) -> str:
+        return self.session.session_id
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.RECORDER_ROOT) / self.file
+
+    @property
+    def parts_dir(self) -> Path:
+        return self.path.with_suffix(".parts")
+
+    @property
+    def thumbnail_path(self) -> Path:
+        return self.path.with_suffix(".jpg")
+
+    @property
+    def unit_name(self) -> str:
+        return f"rec-{self.session.session_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    def elapsed(self) -> float:
+        end = self.stopped_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())

@@ -1,0 +1,79 @@
+"""Preview delivery in the web process: relay the court proxy's MJPEG, snapshot, status.
+
+The web process never opens the camera: it connects to the court's proxy on
+127.0.0.1 (port from the proxy unit's folder), so any number of viewers
+share the proxy's one upstream connection. The stream is an async generator,
+relayed by daphne without a thread per viewer; a viewer that disconnects
+closes only its own connection to the proxy.
+"""
+
+import asyncio
+import contextlib
+import urllib.error
+import urllib.request
+
+from django.http import HttpResponse, StreamingHttpResponse
+from rest_framework.exceptions import APIException
+
+from .units import proxy_port, proxy_status
+
+CHUNK = 256 * 1024
+
+
+class ProxyUnavailable(APIException):
+    status_code = 503
+    default_detail = (
+        "The camera proxy of this court is not running; open a session on the court (it "
+        "starts the proxy) or look at its unit (cam-<court id>) in the admin."
+    )
+
+
+def _port(court) -> int:
+    port = proxy_port(court.proxy_unit_name)
+    if port is None or proxy_status(court.proxy_unit_name) is None:
+        raise ProxyUnavailable()
+    return port
+
+
+def status(court) -> dict | None:
+    return proxy_status(court.proxy_unit_name)
+
+
+def snapshot(court) -> HttpResponse:
+    port = _port(court)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/snapshot.jpg", timeout=8) as answer:
+            body = answer.read()
+    except (OSError, urllib.error.URLError) as exc:
+        raise ProxyUnavailable(f"The camera sent no frame ({exc}); check the camera and its URL.") from None
+    response = HttpResponse(body, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+async def _relay(port: int):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"GET /stream.mjpeg HTTP/1.0\r\n\r\n")
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")
+        while True:
+            chunk = await reader.read(CHUNK)
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+
+
+def stream(court) -> StreamingHttpResponse:
+    from .proxy import BOUNDARY
+
+    response = StreamingHttpResponse(
+        _relay(_port(court)), content_type=f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response

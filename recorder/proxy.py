@@ -1,0 +1,346 @@
+"""The camera proxy: one upstream connection per camera, any number of local consumers.
+
+Runs as the supervised unit kind `camera-proxy` (one process per camera in
+use): `python -m recorder.proxy --source <camera url> --dir <unit dir>`.
+It listens on 127.0.0.1 on a free port written to `<dir>/port` and serves
+
+    /stream.mjpeg   multipart MJPEG for previews (the web process relays it)
+    /raw.mjpeg      concatenated JPEGs for the recording ffmpeg; while the camera
+                    is away the last frame is repeated once a second, so ffmpeg
+                    never times out on an outage and the recording goes on in the
+                    same file
+    /snapshot.jpg   the latest frame
+    /info           JSON status (also written to `<dir>/status.json` every second)
+
+Each consumer has its own bounded queue that drops its oldest frame when full:
+a slow viewer loses frames, never slows the camera reader or anyone else.
+The upstream connection is opened while consumers exist (and for a short
+grace after the last leaves), re-opened after a failure with capped
+exponential backoff and jitter, the backoff reset only after healthy frames.
+No Django here: the process must start fast and stay small.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+QUEUE_SIZE = 3
+READ_TIMEOUT = 5.0  # no byte from the camera for this long: reconnect
+IDLE_GRACE = 5.0  # keep the upstream open this long after the last consumer left
+BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
+HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the base
+KEEPALIVE = 1.0  # /raw.mjpeg repeats the last frame after this long without one
+MAX_FRAME = 8 * 1024 * 1024
+BOUNDARY = b"proxyframe"
+
+
+def backoff_delay(failures: int, rng=random.random) -> float:
+    """Capped exponential delay with full jitter in [d/2, d]; never zero."""
+    step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1))
+    return step * (0.5 + rng() / 2)
+
+
+class Consumer:
+    def __init__(self, raw: bool):
+        self.raw = raw
+        self.queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
+        self.dropped = 0
+
+    def offer(self, frame: bytes):
+        if self.queue.full():
+            self.queue.get_nowait()
+            self.dropped += 1
+        self.queue.put_nowait(frame)
+
+
+class Proxy:
+    def __init__(self, source: str, folder: Path):
+        self.source = source
+        self.folder = folder
+        self.consumers: set[Consumer] = set()
+        self.latest: bytes = b""
+        self.latest_at = 0.0
+        self.frame_event = asyncio.Event()
+        self.has_consumers = asyncio.Event()
+        self.connected = False
+        self.lost = False
+        self.upstream_connections = 0
+        self.reconnects = 0
+        self.frames = 0
+        self.last_error = ""
+        self.fps = 0.0
+        self._fps_window: list[float] = []
+        self.port = 0
+
+    # -- status ---------------------------------------------------------------
+
+    def status(self) -> dict:
+        age = round(time.time() - self.latest_at, 3) if self.latest_at else None
+        return {
+            "connected": self.connected,
+            "fps": round(self.fps, 2),
+            "last_frame_age": age,
+            "reconnects": self.reconnects,
+            "upstream_connections": self.upstream_connections,
+            "consumers": len(self.consumers),
+            "frames": self.frames,
+            "last_error": self.last_error,
+            "pid": os.getpid(),
+            "port": self.port,
+            "updated": time.time(),
+        }
+
+    def note(self, kind: str, message: str):
+        """Append a camera event (lost/back) to `<dir>/events.jsonl`; the supervisor makes them Events."""
+        self.lost = kind == "lost"
+        line = json.dumps(
+            {"kind": kind, "message": message, "at": time.time(), "reconnects": self.reconnects}
+        )
+        with open(self.folder / "events.jsonl", "a") as handle:
+            handle.write(line + "\n")
+
+    async def write_status(self):
+        while True:
+            tmp = self.folder / "status.json.tmp"
+            tmp.write_text(json.dumps(self.status()))
+            os.replace(tmp, self.folder / "status.json")
+            await asyncio.sleep(1.0)
+
+    # -- upstream -------------------------------------------------------------
+
+    def publish(self, frame: bytes):
+        now = time.time()
+        self.latest, self.latest_at = frame, now
+        self.frames += 1
+        self._fps_window = [t for t in self._fps_window if now - t < 2.0] + [now]
+        self.fps = len(self._fps_window) / 2.0
+        for consumer in list(self.consumers):
+            consumer.offer(frame)
+        self.frame_event.set()
+        self.frame_event = asyncio.Event()
+
+    async def upstream(self):
+        failures = 0
+        while True:
+            await self.has_consumers.wait()
+            healthy = 0
+            try:
+                async for frame in self.read_camera():
+                    self.publish(frame)
+                    healthy += 1
+                    if healthy == HEALTHY_FRAMES:
+                        failures = 0
+                    if not self.consumers and time.time() - self.idle_since > IDLE_GRACE:
+                        break
+                else:
+                    self.last_error = "the camera closed the stream"
+            except (
+                TimeoutError,
+                OSError,
+                ValueError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+            ) as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            if self.connected and self.consumers:
+                self.note("lost", f"Camera connection lost: {self.last_error or 'idle'}")
+            self.connected = False
+            if not self.consumers:
+                continue
+            failures += 1
+            self.reconnects += 1
+            await asyncio.sleep(backoff_delay(failures))
+
+    @property
+    def idle_since(self) -> float:
+        return getattr(self, "_idle_since", 0.0)
+
+    async def read_camera(self):
+        url = urlsplit(self.source)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(url.hostname, port, ssl=url.scheme == "https"), READ_TIMEOUT
+        )
+        self.upstream_connections += 1
+        try:
+            path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+            writer.write(
+                f"GET {path} HTTP/1.0\r\nHost: {url.netloc}\r\nUser-Agent: mediasuite-proxy\r\n"
+                "Accept: */*\r\n\r\n".encode()
+            )
+            await writer.drain()
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT)
+            status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+            if " 200" not in status_line:
+                raise ValueError(f"camera answered {status_line!r}")
+            if self.lost:
+                self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
+            self.connected = True
+            self.last_error = ""
+            async for frame in jpeg_frames(reader):
+                yield frame
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    # -- consumers --------------------------------------------------------------
+
+    def join(self, consumer: Consumer):
+        self.consumers.add(consumer)
+        self.has_consumers.set()
+
+    def leave(self, consumer: Consumer):
+        self.consumers.discard(consumer)
+        if not self.consumers:
+            self._idle_since = time.time()
+            self.has_consumers.clear()
+
+    async def serve(self, reader, writer):
+        try:
+            request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            path = request.split(b" ", 2)[1].decode("latin-1").split("?", 1)[0]
+            if path == "/info":
+                await self.respond(writer, "application/json", json.dumps(self.status()).encode())
+            elif path == "/snapshot.jpg":
+                await self.snapshot(writer)
+            elif path in ("/stream.mjpeg", "/raw.mjpeg"):
+                await self.stream(writer, raw=path == "/raw.mjpeg")
+            else:
+                await self.respond(writer, "text/plain", b"not found", "404 Not Found")
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError):
+            pass
+        finally:
+            writer.close()
+
+    async def respond(self, writer, content_type, body, status="200 OK"):
+        writer.write(
+            f"HTTP/1.0 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            "Cache-Control: no-cache\r\n\r\n".encode()
+            + body
+        )
+        await writer.drain()
+
+    async def snapshot(self, writer):
+        if not self.latest or time.time() - self.latest_at > READ_TIMEOUT:
+            consumer = Consumer(raw=True)
+            self.join(consumer)
+            try:
+                frame = await asyncio.wait_for(consumer.queue.get(), READ_TIMEOUT)
+            except TimeoutError:
+                frame = self.latest
+            finally:
+                self.leave(consumer)
+        else:
+            frame = self.latest
+        if not frame:
+            await self.respond(
+                writer, "text/plain", b"no frame from the camera yet", "503 Service Unavailable"
+            )
+            return
+        await self.respond(writer, "image/jpeg", frame)
+
+    async def stream(self, writer, raw: bool):
+        consumer = Consumer(raw)
+        self.join(consumer)
+        try:
+            kind = "image/jpeg" if raw else f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
+            writer.write(
+                f"HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-cache\r\n\r\n".encode()
+            )
+            if self.latest:
+                consumer.offer(self.latest)
+            while True:
+                try:
+                    frame = await asyncio.wait_for(consumer.queue.get(), KEEPALIVE if raw else None)
+                except TimeoutError:
+                    if not self.latest:
+                        continue
+                    frame = self.latest
+                if raw:
+                    writer.write(frame)
+                else:
+                    writer.write(
+                        b"--"
+                        + BOUNDARY
+                        + b"\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                        + str(len(frame)).encode()
+                        + b"\r\n\r\n"
+                        + frame
+                        + b"\r\n"
+                    )
+                await writer.drain()
+        finally:
+            self.leave(consumer)
+
+
+async def jpeg_frames(reader):
+    """JPEG frames of an MJPEG stream: multipart (with or without Content-Length) or raw JPEGs.
+
+    Frames are cut at the JPEG start (FFD8) and end (FFD9) markers, which
+    cannot occur inside entropy-coded data (0xFF is byte-stuffed there); part
+    headers with a Content-Length are used when present to skip scanning.
+    """
+    buffer = bytearray()
+    while True:
+        chunk = await asyncio.wait_for(reader.read(65536), READ_TIMEOUT)
+        if not chunk:
+            return
+        buffer += chunk
+        while True:
+            start = buffer.find(b"\xff\xd8")
+            if start < 0:
+                del buffer[:-1]
+                break
+            end = buffer.find(b"\xff\xd9", start + 2)
+            if end < 0:
+                if start:
+                    del buffer[:start]
+                if len(buffer) > MAX_FRAME:
+                    raise ValueError("a frame larger than 8 MB: is this really an MJPEG stream?")
+                break
+            yield bytes(buffer[start : end + 2])
+            del buffer[: end + 2]
+
+
+async def main_async(source: str, folder: Path):
+    folder.mkdir(parents=True, exist_ok=True)
+    proxy = Proxy(source, folder)
+    server = await asyncio.start_server(proxy.serve, "127.0.0.1", 0, limit=65536)
+    proxy.port = server.sockets[0].getsockname()[1]
+    tmp = folder / "port.tmp"
+    tmp.write_text(str(proxy.port))
+    os.replace(tmp, folder / "port")
+    print(f"camera proxy for {source} on 127.0.0.1:{proxy.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(proxy.upstream()), asyncio.create_task(proxy.write_status())]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    server.close()
+    (folder / "port").unlink(missing_ok=True)
+    print("camera proxy stopped", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="MediaSuite camera proxy (one per camera).")
+    parser.add_argument("--source", required=True, help="http(s) URL of the camera's MJPEG stream")
+    parser.add_argument("--dir", required=True, help="folder for the port and status files")
+    args = parser.parse_args(argv)
+    asyncio.run(main_async(args.source, Path(args.dir)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

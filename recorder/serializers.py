@@ -1,0 +1,182 @@
+"""API shapes of the recorder (the original system's field names)."""
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from . import tokens
+from .models import CameraSession, Recording
+
+SESSION_ID_HELP = "A session id such as sess_3_1732190000."
+
+
+class RecordingSerializer(serializers.ModelSerializer):
+    session_id = serializers.CharField(source="session.session_id")
+    terrain_id = serializers.IntegerField(source="court_id")
+    club_id = serializers.IntegerField(source="club.pk")
+    user = serializers.CharField(source="user.username")
+    stopped_by = serializers.CharField(source="stopped_by.username", default=None)
+    is_recording = serializers.SerializerMethodField()
+    elapsed_seconds = serializers.SerializerMethodField()
+    remaining_seconds = serializers.SerializerMethodField()
+    video_path = serializers.CharField(source="file")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recording
+        fields = [
+            "id",
+            "session_id",
+            "terrain_id",
+            "club_id",
+            "user",
+            "state",
+            "is_recording",
+            "started_at",
+            "stopped_at",
+            "planned_seconds",
+            "elapsed_seconds",
+            "remaining_seconds",
+            "duration",
+            "size",
+            "stopped_by",
+            "stop_reason",
+            "exit_code",
+            "video_path",
+            "download_url",
+        ]
+
+    def get_is_recording(self, rec) -> bool:
+        return rec.state == "recording"
+
+    def get_elapsed_seconds(self, rec) -> float:
+        return round(rec.elapsed(), 1)
+
+    def get_remaining_seconds(self, rec) -> float:
+        return round(max(0.0, rec.planned_seconds - rec.elapsed()), 1)
+
+    def get_download_url(self, rec) -> str:
+        return reverse("recorder-file-download", args=[rec.session.session_id])
+
+
+class CameraSessionSerializer(serializers.ModelSerializer):
+    terrain_id = serializers.IntegerField(source="court_id")
+    terrain_name = serializers.CharField(source="court.name")
+    club_id = serializers.IntegerField(source="court.club_id")
+    user = serializers.CharField(source="user.username")
+    is_open = serializers.BooleanField()
+    recording = serializers.SerializerMethodField()
+    preview = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CameraSession
+        fields = [
+            "session_id",
+            "terrain_id",
+            "terrain_name",
+            "club_id",
+            "user",
+            "created_at",
+            "last_activity",
+            "closed_at",
+            "is_open",
+            "recording",
+            "preview",
+        ]
+
+    def get_recording(self, session) -> dict | None:
+        try:
+            rec = session.recording
+        except Recording.DoesNotExist:
+            return None
+        return RecordingSerializer(rec).data
+
+    def get_preview(self, session) -> dict:
+        """Preview URLs carrying a short-lived signed token (for <img> tags, which send no header)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return {}
+        token = tokens.preview_token(user, session.session_id)
+        return {
+            name: reverse(f"recorder-preview-{name.replace('_', '-')}", args=[session.session_id])
+            + f"?token={token}"
+            for name in ("stream", "snapshot", "info")
+        } | {"expires_in": settings.RECORDER_PREVIEW_TOKEN_SECONDS}
+
+
+class CameraSessionEnvelope(serializers.Serializer):
+    session = CameraSessionSerializer()
+
+
+class CameraSessionListSerializer(serializers.Serializer):
+    sessions = CameraSessionSerializer(many=True)
+
+
+class CreateCameraSessionSerializer(serializers.Serializer):
+    terrain_id = serializers.IntegerField(min_value=1, help_text="The court (terrain) to open a session on.")
+
+
+class CameraSessionIdSerializer(serializers.Serializer):
+    session_id = serializers.RegexField(r"^sess_\d+_\d+(_\d+)?$", max_length=64, help_text=SESSION_ID_HELP)
+
+
+class RecordStartSerializer(CameraSessionIdSerializer):
+    duration_minutes = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Planned duration; the recording stops by itself after it "
+        "(default RECORDER_DEFAULT_MINUTES, at most RECORDER_MAX_MINUTES).",
+    )
+
+    def validate_duration_minutes(self, value):
+        if value > settings.RECORDER_MAX_MINUTES:
+            raise serializers.ValidationError(f"At most {settings.RECORDER_MAX_MINUTES} minutes.")
+        return value
+
+
+class RecordStartResultSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    recording = RecordingSerializer()
+
+
+class RecordStopResultSerializer(RecordStartResultSerializer):
+    video_path = serializers.CharField()
+
+
+class RecordStatusSerializer(serializers.Serializer):
+    session_id = serializers.CharField()
+    is_recording = serializers.BooleanField()
+    recording = RecordingSerializer(allow_null=True)
+
+
+class VideoFilesSerializer(serializers.Serializer):
+    files = RecordingSerializer(many=True)
+
+
+class VideoSuccessSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class VideoHealthSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    ffmpeg_available = serializers.BooleanField()
+    ffmpeg_path = serializers.CharField(allow_null=True)
+    active_sessions = serializers.IntegerField()
+    active_recordings = serializers.IntegerField()
+    max_concurrent = serializers.IntegerField()
+    proxy_type = serializers.CharField()
+    pipeline = serializers.CharField()
+
+
+class VideoCleanupSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    report = serializers.DictField()
+
+
+class PreviewInfoSerializer(serializers.Serializer):
+    session_id = serializers.CharField()
+    terrain_id = serializers.IntegerField()
+    proxy = serializers.DictField(allow_null=True)
+    recording = RecordingSerializer(allow_null=True)

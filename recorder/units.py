@@ -1,0 +1,216 @@
+"""The recorder's supervised unit kinds: camera-proxy, recording, synthetic-camera.
+
+camera-proxy (`cam-<court id>`): config {"url", "kind", "court"}; the proxy
+  process writes its port and a status file into its unit folder.
+recording (`rec-<session id>`): config {"recording": <pk>}; waits for the
+  court's proxy, then is ffmpeg writing the next part of the recording. Its
+  log is `<session id>.ffmpeg.log` beside the MP4.
+synthetic-camera: config {"port", "fps", "size"}; the demo court's camera.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from mediasuite.supervisor.registry import UnitKind, register, unit_dir
+
+PROXY_STALE_AFTER = 10.0  # the proxy writes its status every second
+RECORDING_SILENT_AFTER = 30.0  # no byte written to the part for this long: stuck
+
+
+def proxy_dir(name: str) -> Path:
+    return Path(settings.UNITS_DIR) / name
+
+
+def proxy_status(name: str) -> dict | None:
+    """The proxy's last status (connected, fps, last frame age, reconnects ...), None when not running."""
+    try:
+        status = json.loads((proxy_dir(name) / "status.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if time.time() - status.get("updated", 0) > PROXY_STALE_AFTER:
+        return None
+    return status
+
+
+def proxy_port(name: str) -> int | None:
+    try:
+        return int((proxy_dir(name) / "port").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _proxy_command(unit):
+    return [
+        sys.executable,
+        "-m",
+        "recorder.proxy",
+        "--source",
+        unit.config["url"],
+        "--dir",
+        str(unit_dir(unit)),
+    ]
+
+
+def _proxy_prepare(unit):
+    folder = unit_dir(unit)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("port", "status.json", "events.jsonl", "events.offset"):
+        (folder / name).unlink(missing_ok=True)
+
+
+def _forward_camera_events(unit):
+    """Turn the proxy's new lines in events.jsonl (camera lost / back) into Events.
+
+    The offset of the last line forwarded is kept beside the file, so each
+    line becomes one Event however often this runs or restarts.
+    """
+    from mediasuite import events
+
+    from .models import Court, Recording
+
+    folder = unit_dir(unit)
+    log_file, offset_file = folder / "events.jsonl", folder / "events.offset"
+    try:
+        size = log_file.stat().st_size
+        offset = int(offset_file.read_text()) if offset_file.exists() else 0
+    except (OSError, ValueError):
+        return
+    if size <= offset:
+        return
+    with open(log_file, "rb") as handle:
+        handle.seek(offset)
+        data = handle.read(size - offset)
+    complete = data[: data.rfind(b"\n") + 1]
+    court = Court.objects.filter(pk=unit.config.get("court")).select_related("club").first()
+    if court is not None:
+        active = Recording.objects.filter(court=court, state="recording").select_related("session").first()
+        for raw in complete.splitlines():
+            try:
+                item = json.loads(raw)
+            except ValueError:
+                continue
+            events.record(f"recorder.camera.{item.get('kind', 'event')}", court, club=court.club,
+                          message=f"{court.name}: {item.get('message', '')}",
+                          payload={"court": court.pk, "reconnects": item.get("reconnects"),
+                                   "at": item.get("at"),
+                                   "recording": active.session.session_id if active else None})
+    offset_file.write_text(str(offset + len(complete)))
+
+
+def _proxy_progress(unit, child):
+    _forward_camera_events(unit)
+    status = unit_dir(unit) / "status.json"
+    try:
+        updated = json.loads(status.read_text()).get("updated", 0)
+    except (OSError, ValueError):
+        updated = 0
+    age = time.time() - max(updated, child.started)
+    if age > PROXY_STALE_AFTER:
+        return f"stuck: the proxy has not written {status} for {age:.0f}s"
+    return None
+
+
+register(
+    UnitKind(
+        name="camera-proxy",
+        command=_proxy_command,
+        prepare=_proxy_prepare,
+        progress=_proxy_progress,
+        description="One upstream connection to a court camera, shared by the recorder and previews.",
+    )
+)
+
+
+def _recording(unit):
+    from .models import Recording
+
+    return Recording.objects.select_related("session", "court").get(pk=unit.config["recording"])
+
+
+def _next_part(rec) -> Path:
+    folder = rec.parts_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    used = [p for p in folder.glob("*.mp4") if p.stat().st_size > 0]
+    return folder / f"{len(used):03d}.mp4"
+
+
+def _recording_command(unit):
+    from . import media
+
+    rec = _recording(unit)
+    remaining = rec.planned_seconds - (timezone.now() - rec.started_at).total_seconds()
+    port_file = proxy_dir(rec.court.proxy_unit_name) / "port"
+    ffmpeg = media.record_command("{input}", _next_part(rec), int(remaining + 0.999))
+    return [
+        sys.executable,
+        "-m",
+        "recorder.capture",
+        "--port-file",
+        str(port_file),
+        "--wait",
+        "20",
+        "--",
+        *ffmpeg,
+    ]
+
+
+def _recording_log(unit):
+    rec = _recording(unit)
+    return rec.path.with_name(f"{rec.session.session_id}.ffmpeg.log")
+
+
+def _recording_progress(unit, child):
+    rec = _recording(unit)
+    newest = max((p.stat().st_mtime for p in rec.parts_dir.glob("*.mp4")), default=0.0)
+    age = time.time() - max(newest, child.started + 20)
+    if age > RECORDING_SILENT_AFTER:
+        return f"stuck: no video written for {age:.0f}s (is the camera proxy running?)"
+    return None
+
+
+def _recording_exit(unit, code, expected):
+    from . import recording
+
+    recording.unit_exited(unit, code, expected)
+
+
+register(
+    UnitKind(
+        name="recording",
+        command=_recording_command,
+        log_path=_recording_log,
+        prepare=lambda unit: _recording(unit).parts_dir.mkdir(parents=True, exist_ok=True),
+        progress=_recording_progress,
+        on_exit=_recording_exit,
+        description="ffmpeg writing one court recording (fragmented MP4, finalized at the end).",
+    )
+)
+
+
+def _camera_command(unit):
+    config = unit.config
+    return [
+        sys.executable,
+        "-m",
+        "recorder.camera",
+        "--port",
+        str(config.get("port", 8089)),
+        "--fps",
+        str(config.get("fps", 10)),
+        "--size",
+        str(config.get("size", "640x360")),
+    ]
+
+
+register(
+    UnitKind(
+        name="synthetic-camera",
+        command=_camera_command,
+        description="A synthetic MJPEG camera (clock and counter drawn with Pillow) for the demo court.",
+    )
+)

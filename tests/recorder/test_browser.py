@@ -1,0 +1,44 @@
+"""The court page in Chromium: open a session, record, watch the time advance live, stop, play."""
+
+import pytest
+
+from recorder.models import Recording
+from tests.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.processes]
+
+
+def seconds(text: str) -> int:
+    minutes, secs = text.rsplit(":", 1)
+    return int(minutes.split(":")[-1]) * 60 + int(secs)
+
+
+def test_record_from_the_court_page_and_play_it_on_the_recordings_page(supervisor, court, people, login, web):
+    page = login(people["admin"], f"/courts/{court.pk}/")
+    page.click("#open-session")
+    page.wait_for_function("() => { const img = document.getElementById('preview');"
+                           " return img && img.naturalWidth > 0; }", timeout=30_000)
+    page.fill("#duration", "5")
+    page.click("#start")
+    page.wait_for_function("() => document.getElementById('rec-state').textContent === 'recording'")
+    page.wait_for_function("() => /^\\d+:\\d\\d$/.test(document.getElementById('elapsed').textContent)")
+    first = seconds(page.text_content("#elapsed"))
+    page.wait_for_function(f"() => {{ const t = document.getElementById('elapsed').textContent.split(':');"
+                           f" return parseInt(t[0]) * 60 + parseInt(t[1]) >= {first + 3}; }}", timeout=20_000)
+    remaining = seconds(page.text_content("#remaining"))
+    assert 4 * 60 < remaining < 5 * 60
+    rec = Recording.objects.get()
+    wait_for(lambda: rec.parts_dir.is_dir() and any(p.stat().st_size for p in rec.parts_dir.glob("*.mp4")),
+             timeout=30, message="ffmpeg writing")
+    page.click("#stop")
+    page.wait_for_function("() => document.getElementById('rec-state').textContent === 'finalized'",
+                           timeout=40_000)
+    page.goto(f"{web}/recordings/")
+    video = page.locator(f"[data-recording='{rec.session.session_id}'] video")
+    assert video.count() == 1
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=20_000)
+    duration = page.evaluate("() => document.querySelector('video').duration")
+    assert duration >= 2
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 1;"
+                  " return v.play(); }")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1.2", timeout=20_000)

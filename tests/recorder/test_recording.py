@@ -1,0 +1,105 @@
+"""Recording with real ffmpeg, the synthetic camera, the camera proxy and a real supervisor."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from mediasuite.models import Event
+from recorder import recording, sessions
+from recorder.models import Recording
+from tests.conftest import wait_for
+
+from .conftest import duration_of, elapse, finished, first_part_written, top_level_boxes, unit_pid
+
+pytestmark = pytest.mark.processes
+
+
+def start(user, court, minutes=5):
+    session = sessions.create(user, court)
+    return recording.start(user, session, minutes)
+
+
+def test_ten_seconds_give_a_ten_second_mp4_with_the_moov_first(supervisor, court, people):
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(10, began)
+    recording.stop(people["player"], rec)
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    assert abs(duration_of(rec.path) - 10) <= 1
+    boxes = top_level_boxes(rec.path)
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+    assert "moof" not in boxes  # re-muxed: a plain, seekable MP4
+    assert rec.path.with_name(f"{rec.session.session_id}.ffmpeg.log").is_file()
+    assert rec.thumbnail_path.is_file()
+    assert not rec.parts_dir.exists()
+    assert rec.size == rec.path.stat().st_size > 1024
+    kinds = list(Event.objects.filter(subject_type="recording", subject_id=str(rec.pk)).order_by("id")
+                 .values_list("kind", flat=True))
+    assert kinds == ["recorder.recording.started", "recorder.recording.stopping",
+                     "recorder.recording.finalizing", "recorder.recording.finalized"]
+
+
+def test_kill_9_of_ffmpeg_leaves_a_playable_file_and_ends_recovered(supervisor, court, people):
+    rec = start(people["player"], court)
+    pid = unit_pid(rec.unit_name)
+    began = first_part_written(rec)
+    elapse(6, began)
+    os.kill(pid, signal.SIGKILL)
+    recorded = time.monotonic() - began
+    rec = finished(rec)
+    assert rec.state == "recovered", rec.stderr_tail
+    assert rec.exit_code == -9
+    assert recorded - 1 <= duration_of(rec.path) <= recorded + 0.5
+    boxes = top_level_boxes(rec.path)
+    assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_a_stalled_camera_is_still_stopped_within_12s_with_a_valid_file(supervisor, court, camera, people):
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(3, began)
+    camera.stall(True)
+    frames = camera.counter
+    wait_for(lambda: camera.counter >= frames + 30, timeout=20, message="3 s of frames the camera withholds")
+    asked = time.monotonic()
+    recording.stop(people["player"], rec)
+    rec = finished(rec, timeout=30)
+    assert time.monotonic() - asked <= 12
+    assert rec.state == "finalized", rec.stderr_tail
+    assert duration_of(rec.path) >= 3
+
+
+def test_camera_gone_for_5s_and_back_gives_one_file_covering_both_parts(supervisor, court, camera, people):
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(3, began)
+    camera.stop()
+    gone = time.monotonic()
+    wait_for(lambda: Event.objects.filter(kind="recorder.camera.lost").exists(), timeout=20,
+             message="the proxy to report the camera lost")
+    elapse(5, gone)
+    camera.start()
+    wait_for(lambda: Event.objects.filter(kind="recorder.camera.back").exists(), timeout=30,
+             message="the proxy to report the camera back")
+    back = camera.counter
+    wait_for(lambda: camera.counter >= back + 20, timeout=20, message="2 s of frames after the return")
+    recording.stop(people["player"], rec)
+    total = time.monotonic() - began
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    assert list(rec.path.parent.glob(f"{rec.session.session_id}*.mp4")) == [rec.path]
+    assert abs(duration_of(rec.path) - total) <= 1.5
+    lost = Event.objects.get(kind="recorder.camera.lost")
+    assert lost.payload["recording"] == rec.session.session_id
+
+
+def test_planned_duration_reached_stops_by_itself(supervisor, court, people):
+    rec = start(people["player"], court, minutes=0.1)
+    rec = finished(rec, timeout=60)
+    assert rec.state == "finalized", rec.stderr_tail
+    assert rec.stop_reason == "planned duration reached"
+    assert abs(duration_of(rec.path) - 6) <= 1
+    assert Recording.objects.get(pk=rec.pk).stopped_by is None
