@@ -124,7 +124,8 @@ class Client:
         while infohash not in self.hashes():
             if time.monotonic() > deadline:
                 raise RtorrentError(f"rTorrent accepted the torrent but does not list {infohash} after "
-                                    f"{wait:.0f} s; check its log (a bad .torrent or magnet?).")
+                                    f"{wait:.0f} s; check its log (a bad .torrent, or a magnet without a "
+                                    "tracker while DHT is off?).")
             time.sleep(0.2)
         return True
 
