@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from seedbox import urls as seedbox_urls
+
 from . import views
 from .live import urls as live_urls
 from .services import urls as services_urls
 from .supervisor import urls as supervisor_urls
 
-parts = (live_urls, services_urls, supervisor_urls)
+parts = (live_urls, services_urls, supervisor_urls, seedbox_urls)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
