@@ -327,3 +327,52 @@ RECORDER_CLUB_QUOTA_GB = env.float("MEDIASUITE_RECORDER_CLUB_QUOTA_GB", default=
 RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=8089)
 with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     RECORDER_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Seedbox
+def _secret(name: str) -> str:
+    """A secret from `<name>`, or read from the file named by `<name>_FILE` (Docker/systemd secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path}: cannot read it ({exc.strerror}).") from exc
+    return env.str(name, default="")
+
+
+# rTorrent XML-RPC: scgi://host:port, or http(s)://user:pass@host/RPC2 (a /RPC2 mount or ruTorrent's httprpc).
+SEEDBOX_RTORRENT_URL = _secret("SEEDBOX_RTORRENT_URL")
+SEEDBOX_LABEL = env.str("SEEDBOX_LABEL", default="mediasuite")
+SEEDBOX_SFTP_HOST = env.str("SEEDBOX_SFTP_HOST", default="")
+SEEDBOX_SFTP_PORT = env.int("SEEDBOX_SFTP_PORT", default=22)
+SEEDBOX_SFTP_USER = env.str("SEEDBOX_SFTP_USER", default="")
+SEEDBOX_SFTP_KEY_FILE = env.str("SEEDBOX_SFTP_KEY_FILE", default="")
+SEEDBOX_SFTP_PASSWORD = _secret("SEEDBOX_SFTP_PASSWORD")
+# known_hosts file holding the seedbox's host key; empty: ~/.ssh/known_hosts, an unknown key is refused.
+SEEDBOX_SFTP_KNOWN_HOSTS = env.str("SEEDBOX_SFTP_KNOWN_HOSTS", default="")
+# The seedbox folder rTorrent downloads into; nothing outside it is ever read or deleted over SFTP.
+SEEDBOX_REMOTE_ROOT = env.str("SEEDBOX_REMOTE_ROOT", default="")
+SEEDBOX_STAGING_DIR = env.str("SEEDBOX_STAGING_DIR", default=str(DATA_DIR / "staging"))
+# The staging dir as Sonarr/Radarr see it (another machine or container); empty: the same path.
+SEEDBOX_ARR_STAGING_DIR = env.str("SEEDBOX_ARR_STAGING_DIR", default="")
+SEEDBOX_TRANSFER_PARALLEL = env.int("SEEDBOX_TRANSFER_PARALLEL", default=2)
+SEEDBOX_BANDWIDTH_LIMIT = env.int("SEEDBOX_BANDWIDTH_LIMIT", default=0)  # bytes/s for one transfer, 0: none
+SEEDBOX_CLAIM_TTL = env.int("SEEDBOX_CLAIM_TTL", default=120)  # a step silent this long may be taken over
+SEEDBOX_MAX_ATTEMPTS = env.int("SEEDBOX_MAX_ATTEMPTS", default=5)
+SEEDBOX_RETRY_BASE = env.int("SEEDBOX_RETRY_BASE", default=60)
+SEEDBOX_SEED_RATIO = env.float("SEEDBOX_SEED_RATIO", default=1.0)
+SEEDBOX_SEED_TIME = env.int("SEEDBOX_SEED_TIME", default=3 * 86400)
+SEEDBOX_IMPORT_TIMEOUT = env.int("SEEDBOX_IMPORT_TIMEOUT", default=600)
+SEEDBOX_BATCH_THROTTLE = env.float("SEEDBOX_BATCH_THROTTLE", default=1.0)
+SONARR_URL = env.str("SONARR_URL", default="")
+SONARR_API_KEY = _secret("SONARR_API_KEY")
+RADARR_URL = env.str("RADARR_URL", default="")
+RADARR_API_KEY = _secret("RADARR_API_KEY")
+PLEX_URL = env.str("PLEX_URL", default="")
+PLEX_TOKEN = _secret("PLEX_TOKEN")
+TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
+TMDB_API_KEY = _secret("TMDB_API_KEY")
+TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")
+TVDB_API_KEY = _secret("TVDB_API_KEY")
+TORZNAB_URL = env.str("TORZNAB_URL", default="")
+TORZNAB_API_KEY = _secret("TORZNAB_API_KEY")

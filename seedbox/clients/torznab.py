@@ -1,0 +1,55 @@
+"""Release search through a Torznab indexer (Prowlarr, Jackett): `?t=search|tvsearch|movie&q=`."""
+
+import xml.etree.ElementTree as ET
+
+import requests
+from django.conf import settings
+
+from .http import ServiceError, request
+
+TORZNAB_NS = "{http://torznab.com/schemas/2015/feed}"
+CATEGORIES = {"movie": "2000", "series": "5000"}
+
+
+def search(query: str, media_type: str = "") -> list[dict]:
+    if not settings.TORZNAB_URL:
+        raise ServiceError("No indexer is configured: set TORZNAB_URL (and TORZNAB_API_KEY).")
+    params = {"t": "search", "q": query, "apikey": settings.TORZNAB_API_KEY}
+    if media_type in CATEGORIES:
+        params["cat"] = CATEGORIES[media_type]
+    response = request(requests.Session(), "GET", settings.TORZNAB_URL, params=params, what="The indexer")
+    try:
+        root = ET.fromstring(response.content)
+    except ET.ParseError as exc:
+        raise ServiceError(f"The indexer answered something that is not Torznab XML: {exc}") from exc
+    error = root if root.tag == "error" else None
+    if error is not None:
+        raise ServiceError(f"The indexer refused the search: {error.get('description', 'error')}")
+    releases = []
+    for item in root.iter("item"):
+        attrs = {a.get("name"): a.get("value") for a in item.iter(f"{TORZNAB_NS}attr")}
+        enclosure = item.find("enclosure")
+        link = item.findtext("link") or (enclosure.get("url") if enclosure is not None else "")
+        magnet = attrs.get("magneturl") or (link if link.startswith("magnet:") else "")
+        releases.append({
+            "title": item.findtext("title", ""),
+            "guid": item.findtext("guid", ""),
+            "link": "" if link.startswith("magnet:") else link,
+            "magnet": magnet,
+            "size": int(item.findtext("size") or attrs.get("size") or 0),
+            "seeders": int(attrs.get("seeders") or 0),
+            "infohash": (attrs.get("infohash") or "").lower(),
+        })
+    return releases
+
+
+def download(link: str) -> tuple[bytes, str]:
+    """A release's .torrent from the indexer's link: (bytes, ""), or (b"", magnet) on a magnet redirect."""
+    session = requests.Session()
+    response = request(session, "GET", link, what="The indexer", allow_redirects=False)
+    location = response.headers.get("Location", "")
+    if response.is_redirect and location.startswith("magnet:"):
+        return b"", location
+    if response.is_redirect:
+        response = request(session, "GET", location, what="The indexer")
+    return response.content, ""

@@ -1,0 +1,68 @@
+"""`Test connection` for every configured endpoint (Settings page and API): reachable, and who answers."""
+
+import requests
+from django.conf import settings
+
+from .clients import arr, rtorrent
+from .clients import sftp as sftp_client
+from .clients.http import ServiceError
+from .clients.http import request as http_request
+
+
+def _rtorrent():
+    return f"rTorrent {rtorrent.Client(settings.SEEDBOX_RTORRENT_URL, timeout=10).version()}"
+
+
+def _sftp():
+    with sftp_client.Connection(timeout=10) as connection:
+        sftp = connection.sftp()
+        root = sftp_client.confined("x", settings.SEEDBOX_REMOTE_ROOT).rsplit("/", 1)[0]
+        sftp.stat(root)
+        return f"{connection.where}, remote root {root} readable"
+
+
+def _arr(kind):
+    def test():
+        url, key = getattr(settings, f"{kind.upper()}_URL"), getattr(settings, f"{kind.upper()}_API_KEY")
+        status = arr.Client(kind, url, key, timeout=10).status()
+        return f"{status.get('appName', arr.LABEL[kind])} {status.get('version', '')}".strip()
+    return test
+
+
+def _plex():
+    if not settings.PLEX_URL:
+        raise ServiceError("not configured (PLEX_URL, PLEX_TOKEN); optional")
+    http_request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}/identity", what="Plex",
+                 headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"}, timeout=10)
+    return "Plex answers"
+
+
+def _configured(*names):
+    def test():
+        missing = [n for n in names if not getattr(settings, n)]
+        if missing:
+            raise ServiceError(f"not configured: set {', '.join(missing)}")
+        return "configured"
+    return test
+
+
+CHECKS = {
+    "rtorrent": _rtorrent,
+    "sftp": _sftp,
+    "sonarr": _arr(arr.SONARR),
+    "radarr": _arr(arr.RADARR),
+    "plex": _plex,
+    "tmdb": _configured("TMDB_API_KEY"),
+    "tvdb": _configured("TVDB_API_KEY"),
+    "indexer": _configured("TORZNAB_URL"),
+}
+
+
+def test_all() -> list[dict]:
+    results = []
+    for name, check in CHECKS.items():
+        try:
+            results.append({"name": name, "ok": True, "message": check()})
+        except (rtorrent.RtorrentError, sftp_client.SftpError, arr.ArrError, ServiceError, OSError) as exc:
+            results.append({"name": name, "ok": False, "message": str(exc)})
+    return results

@@ -1,0 +1,125 @@
+/*
+ * Seedbox activity page: rows follow the "seedbox.torrent.*" events live (each event re-reads that
+ * torrent from the API, so the row always shows the stored truth); retry / ignore / remove call the API.
+ */
+(function () {
+  "use strict";
+  var table = document.getElementById("torrents");
+  var api = table.getAttribute("data-api").replace(/\/$/, "");
+  var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  var RETRYABLE = ["failed", "import_blocked"];
+  var BADGE = {failed: "text-bg-danger", import_blocked: "text-bg-warning", imported: "text-bg-success",
+               remote_cleaned: "text-bg-success", ignored: "text-bg-light", transferring: "text-bg-info",
+               downloading: "text-bg-primary"};
+
+  function human(bytes) {
+    var units = ["B", "KB", "MB", "GB", "TB"], i = 0;
+    while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i++; }
+    return bytes.toFixed(i ? 1 : 0) + " " + units[i];
+  }
+
+  function cell(text) { var td = document.createElement("td"); td.textContent = text; return td; }
+
+  function newRow(t) {
+    var template = table.querySelector("tbody tr[data-torrent]");
+    var empty = table.querySelector("tr[data-role=empty]");
+    if (empty) empty.remove();
+    var row;
+    if (template) {
+      row = template.cloneNode(true);
+    } else {
+      row = document.createElement("tr");
+      row.innerHTML = '<td><div class="fw-semibold text-break" data-role="name"></div><code class="small text-secondary" data-role="hash"></code></td>' +
+        '<td data-role="media"></td><td><span class="badge" data-role="state"></span><div class="small text-danger" data-role="reason"></div></td>' +
+        '<td><div class="progress"><div class="progress-bar" data-role="remote"></div></div></td>' +
+        '<td><div class="progress"><div class="progress-bar bg-info" data-role="transfer"></div></div><div class="small text-secondary" data-role="speed"></div></td>' +
+        '<td class="text-nowrap"><button type="button" class="btn btn-sm btn-outline-primary" data-action="retry">Retry</button> ' +
+        '<button type="button" class="btn btn-sm btn-outline-secondary" data-action="ignore">Ignore</button> ' +
+        '<button type="button" class="btn btn-sm btn-outline-danger" data-action="remove">Remove</button></td>';
+    }
+    row.setAttribute("data-torrent", t.id);
+    var code = row.querySelector("code");
+    if (code) code.textContent = t.infohash;
+    table.querySelector("tbody").prepend(row);
+    return row;
+  }
+
+  function render(t) {
+    var row = table.querySelector('tr[data-torrent="' + t.id + '"]') || newRow(t);
+    row.querySelector("[data-role=name]").textContent = t.name || t.infohash;
+    row.querySelector("[data-role=media]").textContent = (t.title || "") + (t.year ? " (" + t.year + ")" : "") + " · " + t.media_type;
+    var badge = row.querySelector("[data-role=state]");
+    badge.textContent = t.state;
+    badge.className = "badge " + (BADGE[t.state] || "text-bg-secondary");
+    row.querySelector("[data-role=reason]").textContent = t.reason || "";
+    [["remote", t.remote_progress], ["transfer", t.transfer_progress]].forEach(function (bar) {
+      var el = row.querySelector("[data-role=" + bar[0] + "]");
+      el.style.width = bar[1] + "%";
+      el.textContent = bar[1] + "%";
+    });
+    var speed = "";
+    if (t.state === "transferring" && t.transfer_rate) {
+      speed = human(t.transferred_bytes) + " · " + human(t.transfer_rate) + "/s" +
+        (t.transfer_eta !== null ? " · ETA " + t.transfer_eta + " s" : "");
+    } else if (t.state === "downloading" && t.down_rate) {
+      speed = human(t.down_rate) + "/s on the seedbox";
+    }
+    row.querySelector("[data-role=speed]").textContent = speed;
+    row.querySelector("[data-action=retry]").hidden = RETRYABLE.indexOf(t.state) < 0;
+  }
+
+  var pending = {};
+  function refresh(id) {
+    if (pending[id]) return;
+    pending[id] = setTimeout(function () {
+      delete pending[id];
+      fetch(api + "/" + id, {credentials: "same-origin"}).then(function (r) {
+        if (r.status === 404) {
+          var row = table.querySelector('tr[data-torrent="' + id + '"]');
+          if (row) row.remove();
+          return null;
+        }
+        return r.json();
+      }).then(function (t) { if (t) render(t); });
+    }, 150);
+  }
+
+  window.MediaSuiteLive.on("seedbox.torrent.", function (event) { refresh(event.subject_id); });
+
+  function showError(message) {
+    var box = document.getElementById("action-error");
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  table.addEventListener("click", function (e) {
+    var button = e.target.closest("button[data-action]");
+    if (!button) return;
+    var id = button.closest("tr").getAttribute("data-torrent");
+    var verb = button.getAttribute("data-action");
+    if (verb === "remove" && !window.confirm("Erase this torrent from rTorrent? Its data stays on the seedbox.")) return;
+    var url = verb === "remove" ? api + "/" + id : api + "/" + id + "/" + verb;
+    fetch(url, {method: verb === "remove" ? "DELETE" : "POST", credentials: "same-origin",
+                headers: {"X-CSRFToken": csrf, "Content-Type": "application/json"}}).then(function (r) {
+      if (r.ok) { showError(""); refresh(id); return; }
+      return r.json().then(function (body) { showError(body.error || ("HTTP " + r.status)); });
+    });
+  });
+
+  document.getElementById("test-connections").addEventListener("click", function () {
+    var list = document.getElementById("connections");
+    list.hidden = false;
+    list.textContent = "Testing\u2026";
+    fetch("/api/seedbox/connections", {credentials: "same-origin"}).then(function (r) { return r.json(); })
+      .then(function (results) {
+        list.textContent = "";
+        results.forEach(function (c) {
+          var li = document.createElement("li");
+          li.className = "list-group-item small " + (c.ok ? "list-group-item-success" : "list-group-item-warning");
+          li.setAttribute("data-connection", c.name);
+          li.textContent = c.name + ": " + c.message;
+          list.appendChild(li);
+        });
+      });
+  });
+})();

@@ -1,0 +1,190 @@
+"""Small Sonarr/Radarr v3 API servers for tests (https://sonarr.tv/docs/api/, https://radarr.video/docs/api/).
+
+    with FakeSonarr(library=tmp_path / "tv") as sonarr:
+        sonarr.add_media(81189, "Breaking Bad")
+        settings.SONARR_URL, settings.SONARR_API_KEY = sonarr.url, sonarr.api_key
+
+What MediaSuite calls: system/status, series?tvdbId= / movie?tmdbId=,
+manualimport?folder=&downloadId=, POST command (DownloadedEpisodesScan /
+DownloadedMoviesScan, importMode Move: the video files of the folder are
+moved into the library and a downloadFolderImported history record is
+written for the download id), command/<id>, history?downloadId=.
+The real server runs the command in the background: here it is "queued" in
+the answer to the POST and "completed" when read. `reject(reason)` makes
+every candidate carry that rejection (and the scan import nothing), as
+Sonarr does for a file that is not an upgrade. Every request is kept in
+`requests` as (method, path, query, body).
+"""
+
+import itertools
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+VIDEO = (".mkv", ".mp4", ".avi", ".m4v", ".ts")
+
+
+class FakeArr:
+    kind = "sonarr"
+    app = "Sonarr"
+    media_path = "series"
+    id_param = "tvdbId"
+    scan = "DownloadedEpisodesScan"
+    item_key = "series"
+
+    def __init__(self, library: Path, api_key="fake-arr-key"):
+        self.library = Path(library)
+        self.api_key = api_key
+        self.media = {}
+        self.commands = {}
+        self.history = []
+        self.rejection = ""
+        self.requests = []
+        self.ids = itertools.count(1)
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- what the test controls ---------------------------------------------------------------
+
+    def add_media(self, external_id: int, title: str) -> dict:
+        with self.lock:
+            item = {"id": next(self.ids), "title": title, self.id_param: external_id,
+                    "path": str(self.library / title)}
+            self.media[item["id"]] = item
+            return item
+
+    def reject(self, reason: str):
+        self.rejection = reason
+
+    def commands_named(self, name):
+        return [body for method, path, _, body in self.requests
+                if method == "POST" and path == "/api/v3/command" and body.get("name") == name]
+
+    # -- the API ------------------------------------------------------------------------------
+
+    def _videos(self, folder: Path):
+        return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO)
+
+    def _match(self, folder: Path):
+        """The library item whose title starts the folder's file names (as the parser would)."""
+        for item in self.media.values():
+            key = item["title"].lower().replace(" ", ".")
+            if any(p.name.lower().startswith(key) for p in self._videos(folder)):
+                return item
+        return None
+
+    def _candidates(self, folder: Path, download_id: str):
+        if not folder.is_dir():
+            return []
+        item = self._match(folder)
+        rejections = [{"reason": self.rejection, "type": "permanent"}] if self.rejection else []
+        if item is None:
+            rejections = [{"reason": "Unknown Series" if self.kind == "sonarr" else "Unknown Movie",
+                           "type": "permanent"}]
+        return [{"id": n, "path": str(p), "relativePath": str(p.relative_to(folder)),
+                 "folderName": folder.name,
+                 "name": p.stem, "size": p.stat().st_size, self.item_key: item, "downloadId": download_id,
+                 "quality": {"quality": {"name": "WEBDL-1080p"}}, "rejections": rejections}
+                for n, p in enumerate(self._videos(folder), 1)]
+
+    def _run(self, body):
+        command = {"id": next(self.ids), "name": body.get("name"), "status": "queued", "message": "",
+                   "body": body}
+        folder = Path(body.get("path", ""))
+        download_id = body.get("downloadClientId", "")
+        candidates = self._candidates(folder, download_id)
+        usable = [c for c in candidates if not c["rejections"]]
+        for candidate in usable:
+            item = candidate[self.item_key]
+            target = Path(item["path"]) / Path(candidate["path"]).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(candidate["path"], target)
+            self.history.append({"id": next(self.ids), "eventType": "downloadFolderImported",
+                                 "downloadId": download_id, "sourceTitle": folder.name,
+                                 f"{self.item_key}Id": item["id"],
+                                 "data": {"droppedPath": candidate["path"], "importedPath": str(target)}})
+        command["result_message"] = ("Completed" if usable else
+                                     "; ".join(r["reason"] for c in candidates for r in c["rejections"])
+                                     or "No files found are eligible for import")
+        self.commands[command["id"]] = command
+        return {k: v for k, v in command.items() if k not in ("result_message",)}
+
+    def answer(self, method, path, query, body, key=None):
+        with self.lock:
+            self.requests.append((method, path, query, body))
+            if self.api_key not in (query.get("apikey"), key):
+                return 401, {"error": "Unauthorized"}
+            if method == "GET" and path == "/api/v3/system/status":
+                return 200, {"appName": self.app, "version": "4.0.0.0"}
+            if method == "GET" and path == f"/api/v3/{self.media_path}":
+                wanted = query.get(self.id_param)
+                return 200, [m for m in self.media.values()
+                             if wanted is None or str(m[self.id_param]) == wanted]
+            if method == "GET" and path == "/api/v3/manualimport":
+                return 200, self._candidates(Path(query.get("folder", "")), query.get("downloadId", ""))
+            if method == "POST" and path == "/api/v3/command":
+                if body.get("name") != self.scan:
+                    return 400, [{"propertyName": "name", "errorMessage": "Unknown command"}]
+                return 201, self._run(body)
+            if method == "GET" and path.startswith("/api/v3/command/"):
+                command = self.commands.get(int(path.rsplit("/", 1)[-1]))
+                if command is None:
+                    return 404, {"message": "NotFound"}
+                command.update(status="completed", message=command["result_message"])
+                return 200, {k: v for k, v in command.items() if k != "result_message"}
+            if method == "GET" and path == "/api/v3/history":
+                records = [r for r in self.history
+                           if not query.get("downloadId") or r["downloadId"] == query["downloadId"]]
+                return 200, {"page": 1, "pageSize": 100, "totalRecords": len(records), "records": records}
+            return 404, {"message": "NotFound"}
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self, method):
+                url = urlparse(self.path)
+                query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length)) if length else {}
+                except ValueError:
+                    body = None
+                if body is None:
+                    status, answer = 400, {"message": "Invalid JSON"}
+                else:
+                    status, answer = fake.answer(method, url.path, query, body, self.headers.get("X-Api-Key"))
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                self._serve("GET")
+
+            def do_POST(self):
+                self._serve("POST")
+
+            def log_message(self, *args):
+                pass
+
+        return Handler

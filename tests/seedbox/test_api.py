@@ -1,0 +1,175 @@
+"""Seedbox API: operator only, torrents, search (TMDB/TVDB/Torznab with rate limits), batch with a report."""
+
+import base64
+import hashlib
+import os
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from seedbox.models import State, Torrent
+from tests.fakes.tmdb import FakeTmdb
+from tests.fakes.torznab import FakeTorznab
+from tests.fakes.tvdb import FakeTvdb
+
+TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
+
+
+def magnet(n: int, name="Release") -> str:
+    return f"magnet:?xt=urn:btih:{hashlib.sha1(f'{name}{n}'.encode()).hexdigest()}&dn={name}.{n}{TRACKER}"
+
+
+@pytest.fixture
+def indexer(settings):
+    with FakeTorznab() as fake:
+        settings.TORZNAB_URL, settings.TORZNAB_API_KEY = fake.api_url, fake.api_key
+        yield fake
+
+
+@pytest.fixture
+def tmdb(settings):
+    with FakeTmdb() as fake:
+        settings.TMDB_API_URL, settings.TMDB_API_KEY = fake.api_url, fake.api_key
+        yield fake
+
+
+@pytest.fixture
+def tvdb(settings):
+    with FakeTvdb() as fake:
+        settings.TVDB_API_URL, settings.TVDB_API_KEY = fake.api_url, fake.api_key
+        yield fake
+
+
+@pytest.mark.parametrize("who", ["admin", "player", "other_admin"])
+def test_only_the_operator_uses_the_seedbox(who, people, api):
+    Torrent.objects.create(infohash="a" * 40, key="k", media_type="movie", tmdb_id=603)
+    client = api.as_user(people[who])
+    for method, url, body in (("get", "/api/seedbox/torrents", None),
+                              ("get", "/api/media/search?q=x&type=movie", None),
+                              ("get", "/api/seedbox/releases?q=x&type=movie", None),
+                              ("post", "/api/seedbox/batch-download-and-map", {"media_type": "movie"}),
+                              ("post", "/api/seedbox/torrents", {"media_type": "movie"})):
+        response = getattr(client, method)(url, body, format="json")
+        assert response.status_code == 403, (url, response.content)
+    assert client.get(f"/api/seedbox/torrents/{Torrent.objects.get().pk}").status_code in (403, 404)
+    assert Torrent.objects.count() == 1
+
+
+def test_add_twice_is_one_torrent_and_remove_erases_only(people, api, seedbox, seedbox_settings,
+                                                         transactional_db):
+    data, infohash = seedbox.seed("Movie.2001.mkv", {"Movie.2001.mkv": os.urandom(20_000)})
+    client = api.as_user(people["super"])
+    body = {"media_type": "movie", "tmdb_id": 603, "title": "The Matrix",
+            "torrent_file": base64.b64encode(data).decode()}
+    first = client.post("/api/seedbox/torrents", body, format="json")
+    again = client.post("/api/seedbox/torrents", body, format="json")
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"] and first.json()["state"] == "sent"
+    assert infohash in seedbox.client.hashes()
+
+    torrent_id = first.json()["id"]
+    conflict = client.post(f"/api/seedbox/torrents/{torrent_id}/retry")
+    assert conflict.status_code == 409 and "sent" in conflict.json()["error"]
+
+    assert client.delete(f"/api/seedbox/torrents/{torrent_id}").status_code == 204
+    assert infohash not in seedbox.client.hashes()
+    assert (seedbox.remote_root / "Movie.2001.mkv").exists()
+    assert not Torrent.objects.filter(pk=torrent_id).exists()
+
+
+def test_list_answers_in_a_constant_number_of_queries(people, api):
+    client = api.as_user(people["super"])
+    counts = []
+    for size in (2, 12):
+        Torrent.objects.all().delete()
+        for n in range(size):
+            Torrent.objects.create(infohash=f"{n:040x}", key=f"k{n}", media_type="series", tvdb_id=n + 1)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get("/api/seedbox/torrents").json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_bad_magnet_and_missing_ids_are_400_and_change_nothing(people, api):
+    client = api.as_user(people["super"])
+    for body, field in (({"media_type": "movie", "tmdb_id": 603, "magnet": "magnet:?dn=x"}, "magnet"),
+                        ({"media_type": "movie", "magnet": magnet(1)}, "tmdb_id"),
+                        ({"media_type": "series", "tmdb_id": 3, "magnet": magnet(1)}, "tvdb_id"),
+                        ({"media_type": "movie", "tmdb_id": 603, "torrent_file": "%%%"}, "torrent_file"),
+                        ({"media_type": "movie", "tmdb_id": 603, "torrent_file": "aGVsbG8="},
+                         "torrent_file")):
+        response = client.post("/api/seedbox/torrents", body, format="json")
+        assert response.status_code == 400, response.content
+        assert field in response.json()["fields"], response.json()
+    assert Torrent.objects.count() == 0
+
+
+def test_batch_of_ten_with_two_failures_reports_every_item(people, api, seedbox, seedbox_settings, indexer,
+                                                           transactional_db):
+    seedbox_settings.SEEDBOX_BATCH_THROTTLE = 0.05
+    releases = [{"title": f"Show.S01E0{n}", "magnet": magnet(n)} for n in range(1, 9)]
+    releases.insert(3, {"title": "Broken.Magnet", "magnet": "magnet:?dn=no-hash"})
+    gone = indexer.add_release("Gone.Release")  # no file at its link: the indexer answers 404
+    releases.insert(6, {"title": "Gone.Release", "link": gone["link"]})
+
+    response = api.as_user(people["super"]).post(
+        "/api/seedbox/batch-download-and-map",
+        {"media_type": "series", "tvdb_id": 81189, "title": "Breaking Bad", "season": 1,
+         "releases": releases},
+        format="json")
+
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert (report["ok"], report["failed"]) == (8, 2)
+    assert [item["title"] for item in report["items"]] == [r["title"] for r in releases]
+    failed = {item["title"]: item["message"] for item in report["items"] if item["status"] == "failed"}
+    assert set(failed) == {"Broken.Magnet", "Gone.Release"}
+    assert "btih" in failed["Broken.Magnet"]
+    assert "404" in failed["Gone.Release"]
+    assert Torrent.objects.filter(state=State.SENT, tvdb_id=81189, season=1).count() == 8
+    assert len(seedbox.client.hashes()) == 8
+
+
+def test_batch_downloads_a_torrent_file_from_the_indexer(people, api, seedbox, seedbox_settings, indexer,
+                                                         transactional_db):
+    data, infohash = seedbox.seed("Film.mkv", {"Film.mkv": os.urandom(10_000)})
+    one = indexer.add_release("Film.2020.1080p", torrent=data, category="2000")
+    two = indexer.add_release("Film.2020.720p", magnet=magnet(5, "Film"), category="2000")
+    found = api.as_user(people["super"]).get("/api/seedbox/releases?q=film 2020&type=movie").json()
+    assert [r["title"] for r in found] == ["Film.2020.1080p", "Film.2020.720p"]
+    assert found[1]["magnet"] == two["magnet"] and found[0]["link"] == one["link"]
+
+    response = api.post("/api/seedbox/batch-download-and-map",
+                        {"media_type": "movie", "tmdb_id": 1, "releases": found}, format="json")
+    assert response.json()["ok"] == 2, response.json()
+    assert infohash in seedbox.client.hashes()
+
+
+def test_media_search_gives_external_ids(people, api, tmdb, tvdb):
+    tmdb.add_movie(603, "The Matrix", "1999-03-30")
+    tvdb.add_series(81189, "Breaking Bad", "2008")
+    client = api.as_user(people["super"])
+    movies = client.get("/api/media/search?q=matrix&type=movie").json()
+    assert movies == [{"media_type": "movie", "tmdb_id": 603, "tvdb_id": None, "title": "The Matrix",
+                       "year": 1999, "overview": ""}]
+    series = client.get("/api/media/search?q=breaking&type=series").json()
+    assert series[0]["tvdb_id"] == 81189 and series[0]["year"] == 2008
+    bad = client.get("/api/media/search?q=x&type=music")
+    assert bad.status_code == 400 and "type" in bad.json()["fields"]
+    assert client.get("/api/media/search?q=x&type=movie&page=abc").status_code == 400
+
+
+def test_a_429_is_waited_out_for_its_retry_after(people, api, tmdb):
+    tmdb.add_movie(603, "The Matrix", "1999-03-30")
+    tmdb.fail_with(429, headers={"Retry-After": "2"}, body={"status_code": 25, "status_message": "Too many"})
+    response = api.as_user(people["super"]).get("/api/media/search?q=matrix&type=movie")
+    assert response.status_code == 200 and response.json()[0]["tmdb_id"] == 603
+    assert len(tmdb.requests) == 2
+    assert tmdb.requests[1][0] - tmdb.requests[0][0] >= 1.9, "the retry came before Retry-After"
+
+
+def test_unreachable_indexer_is_a_502_with_the_reason(people, api, settings):
+    settings.TORZNAB_URL = "http://127.0.0.1:9/api"
+    response = api.as_user(people["super"]).get("/api/seedbox/releases?q=x&type=movie")
+    assert response.status_code == 502 and "indexer" in response.json()["error"].lower()
