@@ -15,6 +15,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 
 import psutil
@@ -82,11 +83,13 @@ def launch(job: UpdateJob) -> None:
     """
     log_path = settings.LOG_DIR / f"update-{job.pk}.log"
     with open(log_path, "ab") as out:
-        subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "selfupdate", str(job.pk)],
             cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True, close_fds=True, env={**os.environ, "MEDIASUITE_PROCESS": "updater"},
         )
+    # Reap it when it ends, so that a web process that is not restarted keeps no zombie.
+    threading.Thread(target=proc.wait, name=f"updater-{job.pk}", daemon=True).start()
 
 
 def refresh(job: UpdateJob) -> UpdateJob:

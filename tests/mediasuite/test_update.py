@@ -138,3 +138,24 @@ def test_local_changes_refuse_the_update_and_change_nothing(install):
     assert "Nothing was changed" in job["message"]
     assert inst.head() == inst.commit_a and (inst.path / "README.md").read_text() == "edited on the server\n"
     assert inst.calls("systemctl") == [] and not (inst.path / "PROBE_B.txt").exists()
+
+
+def test_under_make_run_the_update_restarts_through_its_own_supervisord(tmp_path, db):
+    inst = Installation(tmp_path, tools_fail=True)
+    try:
+        inst.start_runall()
+        b = inst.publish({"PROBE_B.txt": "commit B\n"})
+
+        job = inst.wait_finished(start_update(inst))
+
+        assert job["state"] == "done", job
+        assert job["restart_method"] == "supervisor"
+        # The methods in order: systemd and init.d fail here, supervisorctl restarts all three programs.
+        assert inst.calls("systemctl") == ["restart mediasuite.target"]
+        assert inst.calls("service") == ["mediasuite restart"]
+        messages = [line["message"] for line in job["results"]]
+        assert any(m.startswith("Restart requested through supervisor: `supervisorctl -c ") for m in messages)
+        health = inst.health()
+        assert health["version"] == b[:12] and health["manager_initialized"] is True
+    finally:
+        inst.close()

@@ -28,7 +28,10 @@ STRIP = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "D
 AUTHOR = ("-c", "user.name=Test", "-c", "user.email=test@example.org")
 FAKE_TOOL = """#!/bin/sh
 echo "$@" >> "{calls}"
+{tail}
 """
+NO_SYSTEMD = 'echo "System has not been booted with systemd as init system (PID 1)." >&2; exit 1'
+
 
 
 def git(cwd, *args) -> str:
@@ -46,7 +49,8 @@ def migration(name: str, depends: str, sql: str) -> str:
 
 
 class Installation:
-    def __init__(self, tmp: Path, auto_restart: bool = True, verify_timeout: int = 90):
+    def __init__(self, tmp: Path, auto_restart: bool = True, verify_timeout: int = 90,
+                 tools_fail: bool = False):
         self.tmp = tmp
         self.work = tmp / "work"
         self.remote = tmp / "remote.git"
@@ -55,6 +59,7 @@ class Installation:
         self.port = free_port()
         self.web = None
         self.restarts = 0
+        self.tools_fail = tools_fail
         self._copy_project()
         git(self.tmp, "clone", "-q", "--bare", str(self.work), str(self.remote))
         git(self.work, "remote", "add", "origin", str(self.remote))
@@ -68,7 +73,8 @@ class Installation:
         self.bin.mkdir()
         for tool in ("systemctl", "service"):
             script = self.bin / tool
-            script.write_text(FAKE_TOOL.format(calls=tmp / f"{tool}.calls"))
+            script.write_text(FAKE_TOOL.format(calls=tmp / f"{tool}.calls",
+                                               tail=NO_SYSTEMD if tools_fail else "exit 0"))
             script.chmod(0o755)
         self.env = {k: v for k, v in os.environ.items()
                     if k not in STRIP and not k.startswith("MEDIASUITE_") and not k.startswith("PYTEST")}
@@ -116,6 +122,13 @@ class Installation:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def start_runall(self):
+        """`manage.py runall`, what `make run` ends with: web, worker and supervisor under supervisord."""
+        log = open(self.tmp / "runall.log", "wb")  # noqa: SIM115
+        self.web = subprocess.Popen([sys.executable, "manage.py", "runall"], cwd=self.path, env=self.env,
+                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(lambda: self.health() is not None, timeout=90, message="runall's web to answer")
+
     def start_web(self, wait: bool = True):
         log = open(self.tmp / f"web-{self.restarts}.log", "wb")  # noqa: SIM115
         self.web = subprocess.Popen([sys.executable, "manage.py", "runweb"], cwd=self.path,
@@ -131,7 +144,7 @@ class Installation:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.web.pid, signal.SIGTERM)
         try:
-            self.web.wait(20)
+            self.web.wait(60)
         except subprocess.TimeoutExpired:
             self.web.kill()
             self.web.wait(5)
@@ -152,8 +165,9 @@ class Installation:
         return path.read_text().splitlines() if path.exists() else []
 
     def serve(self):
-        """The service manager's part: restart the web process once per recorded `systemctl restart`."""
-        while len(self.calls("systemctl")) > self.restarts:
+        """The service manager's part: restart the web process once per recorded `systemctl restart`
+        (unless the fake systemctl fails, as on a machine without systemd)."""
+        while not self.tools_fail and len(self.calls("systemctl")) > self.restarts:
             self.restarts += 1
             self.stop_web()
             self.start_web(wait=False)  # whether it comes up is for the updater to find out

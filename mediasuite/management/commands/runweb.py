@@ -41,8 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args, host, port, **options):
+        from mediasuite import version
         from mediasuite.system import restart
 
+        # Read the commit now: /api/health then reports the code this process loaded, even once an
+        # update has moved the checkout, so the updater can tell the old process from the new one.
+        version.current()
         asked = restart.stop_reactor_on_exit_request()
         _CommandLine().run(["-b", host, "-p", str(port), "--proxy-headers", "mediasuite.asgi:application"])
         if asked.is_set():

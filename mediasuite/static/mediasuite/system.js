@@ -104,7 +104,7 @@
     function schedule() {
       if (reloaded) return;
       if (attempt >= MAX_ATTEMPTS) el("reload-button").hidden = false;
-      var delay = attempt >= MAX_ATTEMPTS ? 10000 : Math.min(2000 + (attempt - 1) * 1000, 10000);
+      var delay = attempt >= MAX_ATTEMPTS ? 10000 : Math.min(2000 + attempt * 1000, 10000);  // 2 s, 3 s ... 10 s
       setTimeout(tryOnce, delay);
     }
 
