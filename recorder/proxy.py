@@ -5,6 +5,8 @@ use): `python -m recorder.proxy --source <camera url> --dir <unit dir>`.
 It listens on 127.0.0.1 on a free port written to `<dir>/port` and serves
 
     /stream.mjpeg   multipart MJPEG for previews (the web process relays it)
+    /raw.ts         RTSP cameras: the camera's own video (H.264) in MPEG-TS, copied
+                    without re-encoding, for the recording ffmpeg
     /raw.mjpeg      concatenated JPEGs for the recording ffmpeg; while the camera
                     is away the last frame is repeated once a second, so ffmpeg
                     never times out on an outage and the recording goes on in the
@@ -17,7 +19,10 @@ a slow viewer loses frames, never slows the camera reader or anyone else.
 The upstream connection is opened while consumers exist (and for a short
 grace after the last leaves), re-opened after a failure with capped
 exponential backoff and jitter, the backoff reset only after healthy frames.
-No Django here: the process must start fast and stay small.
+MJPEG and HTTP cameras are read directly; an RTSP camera through one ffmpeg
+(TCP transport, I/O timeout) whose two outputs are the copied video for
+recorders and MJPEG frames (at most 10 fps) for previews, so an RTSP camera
+too is opened once. No Django here: the process must start fast and stay small.
 """
 
 import argparse
@@ -33,6 +38,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 QUEUE_SIZE = 3
+TS_QUEUE_SIZE = 1024  # MPEG-TS chunks for a recorder: dropping any would corrupt the copy
+RTSP_PREVIEW_FPS = 10  # an RTSP camera's preview frames are transcoded to MJPEG at most this often
 READ_TIMEOUT = 5.0  # no byte from the camera for this long: reconnect
 IDLE_GRACE = 5.0  # keep the upstream open this long after the last consumer left
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
@@ -40,6 +47,8 @@ HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the 
 KEEPALIVE = 1.0  # /raw.mjpeg repeats the last frame after this long without one
 MAX_FRAME = 8 * 1024 * 1024
 BOUNDARY = b"proxyframe"
+STREAMS = {"/stream.mjpeg": "mjpeg", "/raw.mjpeg": "raw", "/raw.ts": "ts"}
+FFMPEG = os.environ.get("MEDIASUITE_FFMPEG", "ffmpeg")
 
 
 def backoff_delay(failures: int, rng=random.random) -> float:
@@ -49,9 +58,11 @@ def backoff_delay(failures: int, rng=random.random) -> float:
 
 
 class Consumer:
-    def __init__(self, raw: bool):
-        self.raw = raw
-        self.queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
+    """kind: "mjpeg" (multipart preview), "raw" (JPEGs for the recorder) or "ts" (H.264 in MPEG-TS)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.queue: asyncio.Queue = asyncio.Queue(TS_QUEUE_SIZE if kind == "ts" else QUEUE_SIZE)
         self.dropped = 0
 
     def offer(self, frame: bytes):
@@ -123,7 +134,8 @@ class Proxy:
         self._fps_window = [t for t in self._fps_window if now - t < 2.0] + [now]
         self.fps = len(self._fps_window) / 2.0
         for consumer in list(self.consumers):
-            consumer.offer(frame)
+            if consumer.kind != "ts":
+                consumer.offer(frame)
         self.frame_event.set()
         self.frame_event = asyncio.Event()
 
@@ -164,6 +176,10 @@ class Proxy:
         return getattr(self, "_idle_since", 0.0)
 
     async def read_camera(self):
+        if urlsplit(self.source).scheme in ("rtsp", "rtsps"):
+            async for frame in self.read_rtsp():
+                yield frame
+            return
         url = urlsplit(self.source)
         port = url.port or (443 if url.scheme == "https" else 80)
         reader, writer = await asyncio.wait_for(
@@ -192,6 +208,55 @@ class Proxy:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
+    async def read_rtsp(self):
+        """One ffmpeg reads the RTSP camera (TCP, timeouts) and writes two outputs: the video stream
+        copied into MPEG-TS (fd, for recorders: no re-encoding) and MJPEG frames (stdout, previews)."""
+        ts_read, ts_write = os.pipe()
+        command = [
+            FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
+            "-timeout", str(int(READ_TIMEOUT * 1_000_000)), "-i", self.source,
+            "-map", "0:v:0", "-c", "copy", "-f", "mpegts", f"pipe:{ts_write}",
+            "-map", "0:v:0", "-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p",
+            "-r", str(RTSP_PREVIEW_FPS), "-f", "mjpeg", "pipe:1",
+        ]  # fmt: skip
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *command, stdout=asyncio.subprocess.PIPE, pass_fds=(ts_write,)
+            )
+        finally:
+            os.close(ts_write)
+        self.upstream_connections += 1
+        loop = asyncio.get_running_loop()
+        ts_reader = asyncio.StreamReader(limit=1 << 20)
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(ts_reader), os.fdopen(ts_read, "rb", buffering=0)
+        )
+        pump = asyncio.create_task(self.pump_ts(ts_reader))
+        try:
+            first = True
+            async for frame in jpeg_frames(proc.stdout):
+                if first:
+                    if self.lost:
+                        self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
+                    self.connected, self.last_error, first = True, "", False
+                yield frame
+            self.last_error = f"ffmpeg reading the RTSP camera ended (exit {await proc.wait()})"
+        finally:
+            pump.cancel()
+            transport.close()
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+
+    async def pump_ts(self, reader):
+        while True:
+            chunk = await reader.read(65536)
+            if not chunk:
+                return
+            for consumer in list(self.consumers):
+                if consumer.kind == "ts":
+                    consumer.offer(chunk)
+
     # -- consumers --------------------------------------------------------------
 
     def join(self, consumer: Consumer):
@@ -212,8 +277,8 @@ class Proxy:
                 await self.respond(writer, "application/json", json.dumps(self.status()).encode())
             elif path == "/snapshot.jpg":
                 await self.snapshot(writer)
-            elif path in ("/stream.mjpeg", "/raw.mjpeg"):
-                await self.stream(writer, raw=path == "/raw.mjpeg")
+            elif path in STREAMS:
+                await self.stream(writer, STREAMS[path])
             else:
                 await self.respond(writer, "text/plain", b"not found", "404 Not Found")
         except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError):
@@ -231,7 +296,7 @@ class Proxy:
 
     async def snapshot(self, writer):
         if not self.latest or time.time() - self.latest_at > READ_TIMEOUT:
-            consumer = Consumer(raw=True)
+            consumer = Consumer("raw")
             self.join(consumer)
             try:
                 frame = await asyncio.wait_for(consumer.queue.get(), READ_TIMEOUT)
@@ -248,15 +313,18 @@ class Proxy:
             return
         await self.respond(writer, "image/jpeg", frame)
 
-    async def stream(self, writer, raw: bool):
-        consumer = Consumer(raw)
+    async def stream(self, writer, kind: str):
+        consumer = Consumer(kind)
+        raw = kind == "raw"
         self.join(consumer)
         try:
-            kind = "image/jpeg" if raw else f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
-            writer.write(
-                f"HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-cache\r\n\r\n".encode()
+            content_type = {"raw": "image/jpeg", "ts": "video/mp2t"}.get(
+                kind, f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
             )
-            if self.latest:
+            writer.write(
+                f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n\r\n".encode()
+            )
+            if self.latest and kind != "ts":
                 consumer.offer(self.latest)
             while True:
                 try:
@@ -265,7 +333,7 @@ class Proxy:
                     if not self.latest:
                         continue
                     frame = self.latest
-                if raw:
+                if kind in ("raw", "ts"):
                     writer.write(frame)
                 else:
                     writer.write(
@@ -335,7 +403,7 @@ async def main_async(source: str, folder: Path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="MediaSuite camera proxy (one per camera).")
-    parser.add_argument("--source", required=True, help="http(s) URL of the camera's MJPEG stream")
+    parser.add_argument("--source", required=True, help="the camera: http(s) MJPEG stream or rtsp(s) URL")
     parser.add_argument("--dir", required=True, help="folder for the port and status files")
     args = parser.parse_args(argv)
     asyncio.run(main_async(args.source, Path(args.dir)))

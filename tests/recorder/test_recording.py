@@ -101,5 +101,39 @@ def test_planned_duration_reached_stops_by_itself(supervisor, court, people):
     rec = finished(rec, timeout=60)
     assert rec.state == "finalized", rec.stderr_tail
     assert rec.stop_reason == "planned duration reached"
-    assert abs(duration_of(rec.path) - 6) <= 1
+    # The plan counts from the start request (wall clock): ffmpeg's -t is what remains when it starts.
+    assert 5.5 <= (rec.stopped_at - rec.started_at).total_seconds() <= 9
+    assert 3 <= duration_of(rec.path) <= 6.2
     assert Recording.objects.get(pk=rec.pk).stopped_by is None
+
+
+def test_an_rtsp_h264_camera_is_recorded_without_re_encoding(supervisor, club, people):
+    from recorder.models import Court
+    from recorder.rtsp_camera import RtspCamera
+
+    from .conftest import probe
+
+    camera = RtspCamera(size="320x240", fps=10).start()
+    try:
+        court = Court.objects.create(club=club, name="RTSP court", camera_url=camera.url, camera_kind="rtsp")
+        asked = time.monotonic()
+        rec = start(people["player"], court)
+        began = first_part_written(rec)
+        elapse(5, began)
+        from recorder import preview
+
+        assert preview.snapshot(court).content[:2] == b"\xff\xd8"  # previews come from the same connection
+        recording.stop(people["player"], rec)
+        total = time.monotonic() - asked  # the copy starts at the proxy's first packet, before `began`
+        rec = finished(rec)
+        assert rec.state == "finalized", rec.stderr_tail
+        assert probe(rec.path)["streams"][0]["codec_name"] == "h264"
+        assert 5 - 1 <= duration_of(rec.path) <= total + 0.5
+        boxes = top_level_boxes(rec.path)
+        assert boxes.index("moov") < boxes.index("mdat")
+        assert camera.connections_total == 1
+        log = rec.path.with_name(f"{rec.session.session_id}.ffmpeg.log").read_text()
+        executed = [line for line in log.splitlines() if line.startswith("exec: ")]
+        assert executed and all("-c:v copy" in line and "libx264" not in line for line in executed)
+    finally:
+        camera.stop()
