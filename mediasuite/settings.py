@@ -279,7 +279,8 @@ RECORDER_PREVIEW_TOKEN_SECONDS = env.int("MEDIASUITE_RECORDER_PREVIEW_TOKEN_SECO
 # Cleanup: per club, recordings older than this many days (0 keeps all) and beyond this quota (GB, 0 none).
 RECORDER_RETENTION_DAYS = env.int("MEDIASUITE_RECORDER_RETENTION_DAYS", default=0)
 RECORDER_CLUB_QUOTA_GB = env.float("MEDIASUITE_RECORDER_CLUB_QUOTA_GB", default=0.0)
-# Port of the demo court's synthetic camera (a supervised unit created by `manage.py bootstrap`).
-RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=8089)
+# Port of the demo court's synthetic camera (a supervised unit created by `manage.py bootstrap`);
+# derived from the web port so that two installations on one machine do not collide.
+RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=PORT + 89)
 with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     RECORDER_ROOT.mkdir(parents=True, exist_ok=True)

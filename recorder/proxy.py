@@ -20,9 +20,11 @@ The upstream connection is opened while consumers exist (and for a short
 grace after the last leaves), re-opened after a failure with capped
 exponential backoff and jitter, the backoff reset only after healthy frames.
 MJPEG and HTTP cameras are read directly; an RTSP camera through one ffmpeg
-(TCP transport, I/O timeout) whose two outputs are the copied video for
-recorders and MJPEG frames (at most 10 fps) for previews, so an RTSP camera
-too is opened once. No Django here: the process must start fast and stay small.
+(TCP transport, I/O timeout) that copies its video into MPEG-TS for the
+recorders; only while someone watches, a second local ffmpeg decodes that
+copy into MJPEG frames (at most 10 fps) for the previews. An RTSP camera is
+thus opened once too, and recording it never decodes a frame.
+No Django here: the process must start fast and stay small.
 """
 
 import argparse
@@ -77,8 +79,10 @@ class Proxy:
         self.source = source
         self.folder = folder
         self.consumers: set[Consumer] = set()
+        self.internal: set[Consumer] = set()  # the RTSP previewer's feed (not a reason to stay connected)
         self.latest: bytes = b""
         self.latest_at = 0.0
+        self.data_at = 0.0  # last byte from the camera (an RTSP copy carries no JPEG)
         self.frame_event = asyncio.Event()
         self.has_consumers = asyncio.Event()
         self.connected = False
@@ -94,7 +98,8 @@ class Proxy:
     # -- status ---------------------------------------------------------------
 
     def status(self) -> dict:
-        age = round(time.time() - self.latest_at, 3) if self.latest_at else None
+        last = max(self.latest_at, self.data_at)
+        age = round(time.time() - last, 3) if last else None
         return {
             "connected": self.connected,
             "fps": round(self.fps, 2),
@@ -146,7 +151,8 @@ class Proxy:
             healthy = 0
             try:
                 async for frame in self.read_camera():
-                    self.publish(frame)
+                    if frame is not None:
+                        self.publish(frame)
                     healthy += 1
                     if healthy == HEALTHY_FRAMES:
                         failures = 0
@@ -209,53 +215,78 @@ class Proxy:
                 await writer.wait_closed()
 
     async def read_rtsp(self):
-        """One ffmpeg reads the RTSP camera (TCP, timeouts) and writes two outputs: the video stream
-        copied into MPEG-TS (fd, for recorders: no re-encoding) and MJPEG frames (stdout, previews)."""
-        ts_read, ts_write = os.pipe()
+        """One ffmpeg reads the RTSP camera (TCP transport, I/O timeout) and copies its video into
+        MPEG-TS: no decoding, no re-encoding. Yields None per chunk (the upstream loop counts them)."""
         command = [
             FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
             "-timeout", str(int(READ_TIMEOUT * 1_000_000)), "-i", self.source,
-            "-map", "0:v:0", "-c", "copy", "-f", "mpegts", f"pipe:{ts_write}",
-            "-map", "0:v:0", "-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p",
-            "-r", str(RTSP_PREVIEW_FPS), "-f", "mjpeg", "pipe:1",
+            "-map", "0:v:0", "-c", "copy", "-f", "mpegts", "pipe:1",
         ]  # fmt: skip
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                *command, stdout=asyncio.subprocess.PIPE, pass_fds=(ts_write,)
-            )
-        finally:
-            os.close(ts_write)
+        proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
         self.upstream_connections += 1
-        loop = asyncio.get_running_loop()
-        ts_reader = asyncio.StreamReader(limit=1 << 20)
-        transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(ts_reader), os.fdopen(ts_read, "rb", buffering=0)
-        )
-        pump = asyncio.create_task(self.pump_ts(ts_reader))
         try:
             first = True
-            async for frame in jpeg_frames(proc.stdout):
+            while True:
+                chunk = await asyncio.wait_for(proc.stdout.read(65536), READ_TIMEOUT)
+                if not chunk:
+                    break
                 if first:
                     if self.lost:
                         self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
                     self.connected, self.last_error, first = True, "", False
-                yield frame
+                self.data_at = time.time()
+                for consumer in list(self.consumers) + list(self.internal):
+                    if consumer.kind == "ts":
+                        consumer.offer(chunk)
+                yield None
             self.last_error = f"ffmpeg reading the RTSP camera ended (exit {await proc.wait()})"
         finally:
-            pump.cancel()
-            transport.close()
             if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
 
-    async def pump_ts(self, reader):
+    async def previewer(self):
+        """RTSP cameras: while someone wants JPEGs (a preview, a snapshot), decode the copied stream
+        to MJPEG at most RTSP_PREVIEW_FPS; nobody watching, nothing is decoded (recording stays a copy)."""
         while True:
-            chunk = await reader.read(65536)
-            if not chunk:
-                return
-            for consumer in list(self.consumers):
-                if consumer.kind == "ts":
-                    consumer.offer(chunk)
+            await asyncio.sleep(0.2)
+            if not any(c.kind != "ts" for c in self.consumers):
+                continue
+            feed = Consumer("ts")
+            command = [
+                FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
+                "-f", "mpegts", "-i", "pipe:0",
+                "-an", "-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p", "-r", str(RTSP_PREVIEW_FPS),
+                "-f", "mjpeg", "pipe:1",
+            ]  # fmt: skip
+            proc = await asyncio.create_subprocess_exec(
+                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            )
+            self.internal.add(feed)
+            writer = asyncio.create_task(self._feed(feed, proc.stdin))
+            try:
+                idle_from = None
+                async for frame in jpeg_frames(proc.stdout):
+                    self.publish(frame)
+                    wanted = any(c.kind != "ts" for c in self.consumers)
+                    idle_from = None if wanted else (idle_from or time.time())
+                    if idle_from and time.time() - idle_from > IDLE_GRACE:
+                        break
+            except (TimeoutError, OSError, ValueError):
+                pass
+            finally:
+                self.internal.discard(feed)
+                writer.cancel()
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+
+    @staticmethod
+    async def _feed(feed: Consumer, stdin):
+        with contextlib.suppress(OSError, ConnectionError):
+            while True:
+                stdin.write(await feed.queue.get())
+                await stdin.drain()
 
     # -- consumers --------------------------------------------------------------
 
@@ -393,6 +424,8 @@ async def main_async(source: str, folder: Path):
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(proxy.upstream()), asyncio.create_task(proxy.write_status())]
+    if urlsplit(source).scheme in ("rtsp", "rtsps"):
+        tasks.append(asyncio.create_task(proxy.previewer()))
     await stop.wait()
     for task in tasks:
         task.cancel()
