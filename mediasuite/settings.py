@@ -273,6 +273,9 @@ RECORDER_DEFAULT_MINUTES = env.int("MEDIASUITE_RECORDER_DEFAULT_MINUTES", defaul
 RECORDER_MAX_MINUTES = env.int("MEDIASUITE_RECORDER_MAX_MINUTES", default=300)
 # ffmpeg's input I/O timeout (s); kept below the 10 s stop wait so a stalled input cannot block a stop.
 RECORDER_INPUT_TIMEOUT = env.float("MEDIASUITE_RECORDER_INPUT_TIMEOUT", default=8.0)
+# A highlight clip covers this many seconds before and after the marked moment.
+RECORDER_HIGHLIGHT_BEFORE = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_BEFORE", default=10.0)
+RECORDER_HIGHLIGHT_AFTER = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_AFTER", default=5.0)
 RECORDER_SESSION_IDLE_HOURS = env.float("MEDIASUITE_RECORDER_SESSION_IDLE_HOURS", default=2.0)
 # Lifetime of the signed preview/snapshot URLs used by <img> and <video> tags.
 RECORDER_PREVIEW_TOKEN_SECONDS = env.int("MEDIASUITE_RECORDER_PREVIEW_TOKEN_SECONDS", default=300)

@@ -135,6 +135,24 @@ def assemble(parts_dir: Path, final: Path) -> Assembled:
     return Assembled(True, final.stat().st_size, duration, len(parts))
 
 
+def cut(video: Path, target: Path, start: float, length: float) -> float | None:
+    """A clip of `video` from `start` for `length` seconds by stream copy (moov first); its duration."""
+    tmp = target.with_name(target.stem + ".tmp.mp4")
+    command = [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-ss", f"{start:.2f}", "-i", str(video), "-t", f"{length:.2f}", "-c", "copy",
+               "-movflags", "+faststart", str(tmp)]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    duration = probe_duration(tmp) if done.returncode == 0 and tmp.is_file() else None
+    if not duration:
+        tmp.unlink(missing_ok=True)
+        return None
+    tmp.replace(target)
+    return duration
+
+
 def thumbnail(video: Path, target: Path, width=320) -> bool:
     """A JPEG thumbnail of the video's first second, scaled with Pillow."""
     from PIL import Image

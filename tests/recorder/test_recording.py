@@ -137,3 +137,28 @@ def test_an_rtsp_h264_camera_is_recorded_without_re_encoding(supervisor, club, p
         assert executed and all("-c:v copy" in line and "libx264" not in line for line in executed)
     finally:
         camera.stop()
+
+
+def test_highlights_marked_while_recording_become_clips_after_the_stop(supervisor, court, people, api):
+    from .conftest import probe
+
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(4, began)
+    marked = api.as_user(people["player"]).post("/api/video/record/highlight",
+                                                {"session_id": rec.session.session_id}, format="json")
+    assert marked.status_code == 201
+    elapse(7, began)
+    recording.stop(people["player"], rec)
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    clip = rec.highlights.get()
+    assert clip.clip_path.is_file() and probe(clip.clip_path)["streams"][0]["codec_name"] == "h264"
+    assert 3 <= clip.clip_duration <= 15  # from 10 s before the mark (clamped at 0) to the end
+    listed = api.as_user(people["admin"]).get("/api/video/files/list").json()["files"][0]["highlights"]
+    assert listed[0]["clip_url"].endswith("/highlights/1/download")
+    download = api.as_user(people["admin"]).get(listed[0]["clip_url"])
+    assert download.status_code == 200 and b"".join(download)[4:8] == b"ftyp"
+    late = api.as_user(people["player"]).post("/api/video/record/highlight",
+                                              {"session_id": rec.session.session_id}, format="json")
+    assert late.status_code == 409
