@@ -162,3 +162,27 @@ def test_highlights_marked_while_recording_become_clips_after_the_stop(superviso
     late = api.as_user(people["player"]).post("/api/video/record/highlight",
                                               {"session_id": rec.session.session_id}, format="json")
     assert late.status_code == 409
+
+
+def test_kill_9_of_the_supervisor_loses_at_most_a_second(supervisor, spawn, court, people):
+    from .conftest import NODE, SUPERVISOR_ENV
+
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(4, began)
+    os.kill(supervisor.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    spawn("supervise-again", "supervise", "--node", NODE, env=SUPERVISOR_ENV)
+    second = rec.parts_dir / "001.mp4"
+    wait_for(lambda: second.is_file() and second.stat().st_size > 0, timeout=60,
+             message="the new supervisor to restore the recording into a second part")
+    resumed = time.monotonic()
+    elapse(4, resumed)
+    recording.stop(people["player"], rec)
+    stopped = time.monotonic()
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    event = Event.objects.get(kind="recorder.recording.finalized", subject_id=str(rec.pk))
+    assert event.payload["parts"] == 2
+    duration = duration_of(rec.path)
+    assert (killed - began) + (stopped - resumed) - 1 <= duration <= (stopped - began) + 0.5
