@@ -317,14 +317,18 @@ RECORDER_DEFAULT_MINUTES = env.int("MEDIASUITE_RECORDER_DEFAULT_MINUTES", defaul
 RECORDER_MAX_MINUTES = env.int("MEDIASUITE_RECORDER_MAX_MINUTES", default=300)
 # ffmpeg's input I/O timeout (s); kept below the 10 s stop wait so a stalled input cannot block a stop.
 RECORDER_INPUT_TIMEOUT = env.float("MEDIASUITE_RECORDER_INPUT_TIMEOUT", default=8.0)
+# A highlight clip covers this many seconds before and after the marked moment.
+RECORDER_HIGHLIGHT_BEFORE = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_BEFORE", default=10.0)
+RECORDER_HIGHLIGHT_AFTER = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_AFTER", default=5.0)
 RECORDER_SESSION_IDLE_HOURS = env.float("MEDIASUITE_RECORDER_SESSION_IDLE_HOURS", default=2.0)
 # Lifetime of the signed preview/snapshot URLs used by <img> and <video> tags.
 RECORDER_PREVIEW_TOKEN_SECONDS = env.int("MEDIASUITE_RECORDER_PREVIEW_TOKEN_SECONDS", default=300)
 # Cleanup: per club, recordings older than this many days (0 keeps all) and beyond this quota (GB, 0 none).
 RECORDER_RETENTION_DAYS = env.int("MEDIASUITE_RECORDER_RETENTION_DAYS", default=0)
 RECORDER_CLUB_QUOTA_GB = env.float("MEDIASUITE_RECORDER_CLUB_QUOTA_GB", default=0.0)
-# Port of the demo court's synthetic camera (a supervised unit created by `manage.py bootstrap`).
-RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=8089)
+# Port of the demo court's synthetic camera (a supervised unit created by `manage.py bootstrap`);
+# derived from the web port so that two installations on one machine do not collide.
+RECORDER_DEMO_CAMERA_PORT = env.int("MEDIASUITE_RECORDER_DEMO_CAMERA_PORT", default=PORT + 89)
 with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     RECORDER_ROOT.mkdir(parents=True, exist_ok=True)
 

@@ -29,6 +29,7 @@ from .serializers import (
     CameraSessionListSerializer,
     CameraSessionSerializer,
     CreateCameraSessionSerializer,
+    HighlightResultSerializer,
     PreviewInfoSerializer,
     RecordingSerializer,
     RecordStartResultSerializer,
@@ -149,6 +150,7 @@ class SessionList(RecorderView):
                 "recording__user",
                 "recording__stopped_by",
             )
+            .prefetch_related("recording__highlights")
             .filter(closed_at__isnull=True)
         )
         return Response(
@@ -205,6 +207,43 @@ class RecordStop(RecorderView):
         return Response({"success": True, "video_path": rec.file, "recording": RecordingSerializer(rec).data})
 
 
+class RecordHighlight(RecorderView):
+    extra_error_codes = ("404", "409")
+
+    @extend_schema(
+        tags=TAGS,
+        request=CameraSessionIdSerializer,
+        responses={201: HighlightResultSerializer},
+        summary="Mark a highlight now; after the stop it is cut into a short clip",
+    )
+    def post(self, request):
+        data = CameraSessionIdSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = session_for(request.user, data.validated_data["session_id"])
+        rec = Recording.objects.select_related("session", "club", "user").filter(session=session).first()
+        if rec is None:
+            raise Http404(f"Session {session.session_id} has no recording.")
+        highlight = recording.mark_highlight(request.user, rec)
+        return Response({"success": True, "offset": highlight.offset}, status=status.HTTP_201_CREATED)
+
+
+class HighlightDownload(RecorderView):
+    @extend_schema(
+        tags=TAGS,
+        responses={(200, "video/mp4"): OpenApiTypes.BINARY},
+        summary="Download the clip of a highlight (numbered from 1)",
+    )
+    def get(self, request, session_id, number):
+        rec = recording_for(request.user, session_id, "files")
+        highlights = sorted(rec.highlights.all(), key=lambda h: h.offset)
+        if not 1 <= number <= len(highlights):
+            raise Http404(f"No highlight {number} for {session_id}.")
+        clip = highlights[number - 1].clip_path
+        if clip is None or not clip.is_file():
+            raise Http404(f"The clip of highlight {number} is not cut (yet).")
+        return downloads.ranged_file(request, clip, f"{session_id}-highlight-{number}.mp4")
+
+
 class RecordStatus(RecorderView):
     @extend_schema(
         tags=TAGS, responses={200: RecordStatusSerializer}, summary="Recording status of a session"
@@ -245,6 +284,7 @@ class FilesList(RecorderView):
         if unknown:
             raise exceptions.ValidationError({name: ["Unknown parameter."] for name in sorted(unknown)})
         qs = policy.queryset(request.user, "files").select_related("session", "club", "user", "stopped_by")
+        qs = qs.prefetch_related("highlights")
         club_id = request.query_params.get("club_id")
         if club_id is not None:
             if not club_id.isdigit():

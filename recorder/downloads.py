@@ -3,10 +3,23 @@
 import asyncio
 import re
 
+from django.core.handlers.asgi import ASGIRequest
 from django.http import JsonResponse, StreamingHttpResponse
 
 CHUNK = 512 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _read_sync(path, start: int, length: int):
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        left = length
+        while left > 0:
+            data = handle.read(min(CHUNK, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
 
 
 async def _read(path, start: int, length: int):
@@ -38,9 +51,11 @@ def ranged_file(request, path, filename: str, content_type="video/mp4"):
         if start > end or start >= size:
             return _unsatisfiable(size)
         code = 206
-    response = StreamingHttpResponse(
-        _read(path, start, end - start + 1), status=code, content_type=content_type
-    )
+    # Under daphne (ASGI) an async iterator, so that no thread is held per download; a sync one under WSGI.
+    under_asgi = isinstance(getattr(request, "_request", request), ASGIRequest)
+    reader = _read if under_asgi else _read_sync
+    response = StreamingHttpResponse(reader(path, start, end - start + 1), status=code,
+                                     content_type=content_type)
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -19,14 +19,27 @@ from django.conf import settings
 REMUX_TIMEOUT = 600
 
 
-def record_command(input_placeholder: str, output: Path, seconds: int) -> list[str]:
-    """ffmpeg reading the proxy's raw MJPEG (timestamps from the wall clock) into fragmented MP4."""
+FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000",
+              "-flush_packets", "1"]  # fmt: skip
+
+
+def record_command(input_placeholder: str, output: Path, seconds: int, kind: str = "mjpeg") -> list[str]:
+    """ffmpeg reading the proxy into fragmented MP4.
+
+    MJPEG cameras: the proxy's raw JPEGs, timestamped with the wall clock,
+    encoded to H.264 (the only transcode). RTSP cameras: the proxy's MPEG-TS
+    copy of the camera's own stream, copied again (no re-encoding).
+    """
     timeout_us = str(int(settings.RECORDER_INPUT_TIMEOUT * 1_000_000))
+    if kind == "rtsp":
+        return [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-rw_timeout", timeout_us, "-analyzeduration", "1000000", "-f", "mpegts",
+                "-i", input_placeholder, "-map", "0:v:0",
+                "-c:v", "copy", *FRAGMENTED, "-t", str(max(1, seconds)), "-y", str(output)]  # fmt: skip
     encode = [
         "-an", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-crf", "23",
         "-pix_fmt", "yuv420p", "-fps_mode", "vfr", "-force_key_frames", "expr:gte(t,n_forced*1)",
-        "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000",
-        "-flush_packets", "1",
+        *FRAGMENTED,
     ]  # fmt: skip
     source = ["-rw_timeout", timeout_us, "-use_wallclock_as_timestamps", "1", "-f", "mjpeg",
               "-i", input_placeholder]  # fmt: skip
@@ -120,6 +133,24 @@ def assemble(parts_dir: Path, final: Path) -> Assembled:
     tmp.replace(final)
     shutil.rmtree(parts_dir, ignore_errors=True)
     return Assembled(True, final.stat().st_size, duration, len(parts))
+
+
+def cut(video: Path, target: Path, start: float, length: float) -> float | None:
+    """A clip of `video` from `start` for `length` seconds by stream copy (moov first); its duration."""
+    tmp = target.with_name(target.stem + ".tmp.mp4")
+    command = [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-ss", f"{start:.2f}", "-i", str(video), "-t", f"{length:.2f}", "-c", "copy",
+               "-movflags", "+faststart", str(tmp)]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    duration = probe_duration(tmp) if done.returncode == 0 and tmp.is_file() else None
+    if not duration:
+        tmp.unlink(missing_ok=True)
+        return None
+    tmp.replace(target)
+    return duration
 
 
 def thumbnail(video: Path, target: Path, width=320) -> bool:

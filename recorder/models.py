@@ -152,3 +152,25 @@ class Recording(models.Model):
     def elapsed(self) -> float:
         end = self.stopped_at or timezone.now()
         return max(0.0, (end - self.started_at).total_seconds())
+
+
+class Highlight(models.Model):
+    """A moment marked during a recording; cut into a short clip by stream copy after the stop."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="highlights")
+    offset = models.FloatField(help_text="Seconds from the start of the recording.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    clip = models.CharField(max_length=500, blank=True, help_text="Clip path, relative to RECORDER_ROOT.")
+    clip_duration = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recording", "offset"]
+
+    def __str__(self):
+        return f"highlight at {self.offset:.0f}s of {self.recording_id}"
+
+    @property
+    def clip_path(self) -> Path | None:
+        return Path(settings.RECORDER_ROOT) / self.clip if self.clip else None

@@ -5,6 +5,8 @@ use): `python -m recorder.proxy --source <camera url> --dir <unit dir>`.
 It listens on 127.0.0.1 on a free port written to `<dir>/port` and serves
 
     /stream.mjpeg   multipart MJPEG for previews (the web process relays it)
+    /raw.ts         RTSP cameras: the camera's own video (H.264) in MPEG-TS, copied
+                    without re-encoding, for the recording ffmpeg
     /raw.mjpeg      concatenated JPEGs for the recording ffmpeg; while the camera
                     is away the last frame is repeated once a second, so ffmpeg
                     never times out on an outage and the recording goes on in the
@@ -17,6 +19,11 @@ a slow viewer loses frames, never slows the camera reader or anyone else.
 The upstream connection is opened while consumers exist (and for a short
 grace after the last leaves), re-opened after a failure with capped
 exponential backoff and jitter, the backoff reset only after healthy frames.
+MJPEG and HTTP cameras are read directly; an RTSP camera through one ffmpeg
+(TCP transport, I/O timeout) that copies its video into MPEG-TS for the
+recorders; only while someone watches, a second local ffmpeg decodes that
+copy into MJPEG frames (at most 10 fps) for the previews. An RTSP camera is
+thus opened once too, and recording it never decodes a frame.
 No Django here: the process must start fast and stay small.
 """
 
@@ -33,6 +40,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 QUEUE_SIZE = 3
+TS_QUEUE_SIZE = 1024  # MPEG-TS chunks for a recorder: dropping any would corrupt the copy
+RTSP_PREVIEW_FPS = 10  # an RTSP camera's preview frames are transcoded to MJPEG at most this often
 READ_TIMEOUT = 5.0  # no byte from the camera for this long: reconnect
 IDLE_GRACE = 5.0  # keep the upstream open this long after the last consumer left
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
@@ -40,6 +49,8 @@ HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the 
 KEEPALIVE = 1.0  # /raw.mjpeg repeats the last frame after this long without one
 MAX_FRAME = 8 * 1024 * 1024
 BOUNDARY = b"proxyframe"
+STREAMS = {"/stream.mjpeg": "mjpeg", "/raw.mjpeg": "raw", "/raw.ts": "ts"}
+FFMPEG = os.environ.get("MEDIASUITE_FFMPEG", "ffmpeg")
 
 
 def backoff_delay(failures: int, rng=random.random) -> float:
@@ -49,9 +60,11 @@ def backoff_delay(failures: int, rng=random.random) -> float:
 
 
 class Consumer:
-    def __init__(self, raw: bool):
-        self.raw = raw
-        self.queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
+    """kind: "mjpeg" (multipart preview), "raw" (JPEGs for the recorder) or "ts" (H.264 in MPEG-TS)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.queue: asyncio.Queue = asyncio.Queue(TS_QUEUE_SIZE if kind == "ts" else QUEUE_SIZE)
         self.dropped = 0
 
     def offer(self, frame: bytes):
@@ -66,8 +79,10 @@ class Proxy:
         self.source = source
         self.folder = folder
         self.consumers: set[Consumer] = set()
+        self.internal: set[Consumer] = set()  # the RTSP previewer's feed (not a reason to stay connected)
         self.latest: bytes = b""
         self.latest_at = 0.0
+        self.data_at = 0.0  # last byte from the camera (an RTSP copy carries no JPEG)
         self.frame_event = asyncio.Event()
         self.has_consumers = asyncio.Event()
         self.connected = False
@@ -83,7 +98,8 @@ class Proxy:
     # -- status ---------------------------------------------------------------
 
     def status(self) -> dict:
-        age = round(time.time() - self.latest_at, 3) if self.latest_at else None
+        last = max(self.latest_at, self.data_at)
+        age = round(time.time() - last, 3) if last else None
         return {
             "connected": self.connected,
             "fps": round(self.fps, 2),
@@ -123,7 +139,8 @@ class Proxy:
         self._fps_window = [t for t in self._fps_window if now - t < 2.0] + [now]
         self.fps = len(self._fps_window) / 2.0
         for consumer in list(self.consumers):
-            consumer.offer(frame)
+            if consumer.kind != "ts":
+                consumer.offer(frame)
         self.frame_event.set()
         self.frame_event = asyncio.Event()
 
@@ -134,7 +151,8 @@ class Proxy:
             healthy = 0
             try:
                 async for frame in self.read_camera():
-                    self.publish(frame)
+                    if frame is not None:
+                        self.publish(frame)
                     healthy += 1
                     if healthy == HEALTHY_FRAMES:
                         failures = 0
@@ -164,6 +182,10 @@ class Proxy:
         return getattr(self, "_idle_since", 0.0)
 
     async def read_camera(self):
+        if urlsplit(self.source).scheme in ("rtsp", "rtsps"):
+            async for frame in self.read_rtsp():
+                yield frame
+            return
         url = urlsplit(self.source)
         port = url.port or (443 if url.scheme == "https" else 80)
         reader, writer = await asyncio.wait_for(
@@ -192,6 +214,80 @@ class Proxy:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
+    async def read_rtsp(self):
+        """One ffmpeg reads the RTSP camera (TCP transport, I/O timeout) and copies its video into
+        MPEG-TS: no decoding, no re-encoding. Yields None per chunk (the upstream loop counts them)."""
+        command = [
+            FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
+            "-timeout", str(int(READ_TIMEOUT * 1_000_000)), "-i", self.source,
+            "-map", "0:v:0", "-c", "copy", "-f", "mpegts", "pipe:1",
+        ]  # fmt: skip
+        proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+        self.upstream_connections += 1
+        try:
+            first = True
+            while True:
+                chunk = await asyncio.wait_for(proc.stdout.read(65536), READ_TIMEOUT)
+                if not chunk:
+                    break
+                if first:
+                    if self.lost:
+                        self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
+                    self.connected, self.last_error, first = True, "", False
+                self.data_at = time.time()
+                for consumer in list(self.consumers) + list(self.internal):
+                    if consumer.kind == "ts":
+                        consumer.offer(chunk)
+                yield None
+            self.last_error = f"ffmpeg reading the RTSP camera ended (exit {await proc.wait()})"
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+
+    async def previewer(self):
+        """RTSP cameras: while someone wants JPEGs (a preview, a snapshot), decode the copied stream
+        to MJPEG at most RTSP_PREVIEW_FPS; nobody watching, nothing is decoded (recording stays a copy)."""
+        while True:
+            await asyncio.sleep(0.2)
+            if not any(c.kind != "ts" for c in self.consumers):
+                continue
+            feed = Consumer("ts")
+            command = [
+                FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
+                "-f", "mpegts", "-i", "pipe:0",
+                "-an", "-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p", "-r", str(RTSP_PREVIEW_FPS),
+                "-f", "mjpeg", "pipe:1",
+            ]  # fmt: skip
+            proc = await asyncio.create_subprocess_exec(
+                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            )
+            self.internal.add(feed)
+            writer = asyncio.create_task(self._feed(feed, proc.stdin))
+            try:
+                idle_from = None
+                async for frame in jpeg_frames(proc.stdout):
+                    self.publish(frame)
+                    wanted = any(c.kind != "ts" for c in self.consumers)
+                    idle_from = None if wanted else (idle_from or time.time())
+                    if idle_from and time.time() - idle_from > IDLE_GRACE:
+                        break
+            except (TimeoutError, OSError, ValueError):
+                pass
+            finally:
+                self.internal.discard(feed)
+                writer.cancel()
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+
+    @staticmethod
+    async def _feed(feed: Consumer, stdin):
+        with contextlib.suppress(OSError, ConnectionError):
+            while True:
+                stdin.write(await feed.queue.get())
+                await stdin.drain()
+
     # -- consumers --------------------------------------------------------------
 
     def join(self, consumer: Consumer):
@@ -212,8 +308,8 @@ class Proxy:
                 await self.respond(writer, "application/json", json.dumps(self.status()).encode())
             elif path == "/snapshot.jpg":
                 await self.snapshot(writer)
-            elif path in ("/stream.mjpeg", "/raw.mjpeg"):
-                await self.stream(writer, raw=path == "/raw.mjpeg")
+            elif path in STREAMS:
+                await self.stream(writer, STREAMS[path])
             else:
                 await self.respond(writer, "text/plain", b"not found", "404 Not Found")
         except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError):
@@ -231,7 +327,7 @@ class Proxy:
 
     async def snapshot(self, writer):
         if not self.latest or time.time() - self.latest_at > READ_TIMEOUT:
-            consumer = Consumer(raw=True)
+            consumer = Consumer("raw")
             self.join(consumer)
             try:
                 frame = await asyncio.wait_for(consumer.queue.get(), READ_TIMEOUT)
@@ -248,15 +344,18 @@ class Proxy:
             return
         await self.respond(writer, "image/jpeg", frame)
 
-    async def stream(self, writer, raw: bool):
-        consumer = Consumer(raw)
+    async def stream(self, writer, kind: str):
+        consumer = Consumer(kind)
+        raw = kind == "raw"
         self.join(consumer)
         try:
-            kind = "image/jpeg" if raw else f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
-            writer.write(
-                f"HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-cache\r\n\r\n".encode()
+            content_type = {"raw": "image/jpeg", "ts": "video/mp2t"}.get(
+                kind, f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
             )
-            if self.latest:
+            writer.write(
+                f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n\r\n".encode()
+            )
+            if self.latest and kind != "ts":
                 consumer.offer(self.latest)
             while True:
                 try:
@@ -265,7 +364,7 @@ class Proxy:
                     if not self.latest:
                         continue
                     frame = self.latest
-                if raw:
+                if kind in ("raw", "ts"):
                     writer.write(frame)
                 else:
                     writer.write(
@@ -325,6 +424,8 @@ async def main_async(source: str, folder: Path):
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(proxy.upstream()), asyncio.create_task(proxy.write_status())]
+    if urlsplit(source).scheme in ("rtsp", "rtsps"):
+        tasks.append(asyncio.create_task(proxy.previewer()))
     await stop.wait()
     for task in tasks:
         task.cancel()
@@ -335,7 +436,7 @@ async def main_async(source: str, folder: Path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="MediaSuite camera proxy (one per camera).")
-    parser.add_argument("--source", required=True, help="http(s) URL of the camera's MJPEG stream")
+    parser.add_argument("--source", required=True, help="the camera: http(s) MJPEG stream or rtsp(s) URL")
     parser.add_argument("--dir", required=True, help="folder for the port and status files")
     args = parser.parse_args(argv)
     asyncio.run(main_async(args.source, Path(args.dir)))

@@ -12,6 +12,7 @@ compare-and-set update with its Event in the same transaction.
 import logging
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from mediasuite.supervisor import control
 
 from . import media, sessions
 from .errors import Conflict
-from .models import ACTIVE_STATES, CameraSession, Recording, RecordingState
+from .models import ACTIVE_STATES, CameraSession, Highlight, Recording, RecordingState
 
 log = logging.getLogger("mediasuite.recorder")
 
@@ -142,6 +143,50 @@ def stop(actor, rec: Recording, reason: str = "stopped by user") -> Recording:
     return rec
 
 
+def mark_highlight(actor, rec: Recording) -> Highlight:
+    """Store the current moment of a running recording; it is cut into a clip after the stop."""
+    with transaction.atomic():
+        if actor is not None and not policy_for(Recording).allows(actor, "stop", rec):
+            raise PermissionDenied("You may mark highlights only on your own recordings.")
+        locked = (
+            Recording.objects.select_for_update().filter(pk=rec.pk, state=RecordingState.RECORDING).first()
+        )
+        if locked is None:
+            raise Conflict("Highlights are marked while recording; this recording is not running.")
+        offset = round((timezone.now() - locked.started_at).total_seconds(), 2)
+        highlight = Highlight.objects.create(
+            recording=locked,
+            offset=offset,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _record(
+            "recorder.highlight.marked",
+            rec,
+            actor,
+            f"Highlight at {offset:.0f}s of {rec.session.session_id}",
+            offset=offset,
+            highlight=highlight.pk,
+        )
+    return highlight
+
+
+def cut_highlights(rec: Recording, duration: float | None):
+    """Cut each highlight of the finished MP4 into a clip by stream copy (keyframes every second)."""
+    for number, highlight in enumerate(rec.highlights.order_by("offset"), start=1):
+        start = max(0.0, highlight.offset - settings.RECORDER_HIGHLIGHT_BEFORE)
+        if duration is not None and start >= duration:
+            continue
+        relative = f"{rec.club_id}/{rec.session.session_id}.hl{number}.mp4"
+        clip = media.cut(
+            rec.path,
+            Path(settings.RECORDER_ROOT) / relative,
+            start,
+            settings.RECORDER_HIGHLIGHT_BEFORE + settings.RECORDER_HIGHLIGHT_AFTER,
+        )
+        if clip is not None:
+            Highlight.objects.filter(pk=highlight.pk).update(clip=relative, clip_duration=clip)
+
+
 def unit_exited(unit, code, expected):
     """on_exit hook of the `recording` unit kind (in the supervisor): end the recording, finalize aside.
 
@@ -206,6 +251,7 @@ def finalize(pk: int, code: int | None) -> Recording | None:
     tail = media.log_tail(rec.path.with_name(rec.path.stem + ".ffmpeg.log"))
     if result.ok:
         media.thumbnail(rec.path, rec.thumbnail_path)
+        cut_highlights(rec, result.duration)
         outcome = RecordingState.FINALIZED if code in CLEAN_EXIT_CODES else RecordingState.RECOVERED
         message = (
             f"Recording of {rec.session.session_id} {outcome}: {result.duration:.1f}s, {result.size} bytes"
@@ -276,7 +322,8 @@ def delete(actor, rec: Recording, reason: str = "deleted") -> int:
         if locked.state in ACTIVE_STATES:
             raise Conflict("This recording is still running; stop it before deleting the video.")
         freed = 0
-        for path in (rec.path, rec.thumbnail_path, rec.path.with_name(rec.path.stem + ".ffmpeg.log")):
+        clips = [h.clip_path for h in rec.highlights.exclude(clip="")]
+        for path in (rec.path, rec.thumbnail_path, rec.path.with_name(rec.path.stem + ".ffmpeg.log"), *clips):
             if path.is_file():
                 freed += path.stat().st_size
                 path.unlink()

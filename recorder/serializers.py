@@ -2,12 +2,20 @@
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import tokens
 from .models import CameraSession, Recording
 
 SESSION_ID_HELP = "A session id such as sess_3_1732190000."
+
+
+class HighlightSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    offset = serializers.FloatField(help_text="Seconds from the start of the recording.")
+    clip_duration = serializers.FloatField(allow_null=True)
+    clip_url = serializers.CharField(allow_null=True, help_text="Set once the clip is cut, after the stop.")
 
 
 class RecordingSerializer(serializers.ModelSerializer):
@@ -21,6 +29,7 @@ class RecordingSerializer(serializers.ModelSerializer):
     remaining_seconds = serializers.SerializerMethodField()
     video_path = serializers.CharField(source="file")
     download_url = serializers.SerializerMethodField()
+    highlights = serializers.SerializerMethodField()
 
     class Meta:
         model = Recording
@@ -44,6 +53,7 @@ class RecordingSerializer(serializers.ModelSerializer):
             "exit_code",
             "video_path",
             "download_url",
+            "highlights",
         ]
 
     def get_is_recording(self, rec) -> bool:
@@ -57,6 +67,19 @@ class RecordingSerializer(serializers.ModelSerializer):
 
     def get_download_url(self, rec) -> str:
         return reverse("recorder-file-download", args=[rec.session.session_id])
+
+    @extend_schema_field(HighlightSerializer(many=True))
+    def get_highlights(self, rec) -> list:
+        sid = rec.session.session_id
+        return [
+            {
+                "number": n,
+                "offset": h.offset,
+                "clip_duration": h.clip_duration,
+                "clip_url": reverse("recorder-highlight-download", args=[sid, n]) if h.clip else None,
+            }
+            for n, h in enumerate(sorted(rec.highlights.all(), key=lambda h: h.offset), start=1)
+        ]
 
 
 class CameraSessionSerializer(serializers.ModelSerializer):
@@ -180,3 +203,8 @@ class PreviewInfoSerializer(serializers.Serializer):
     terrain_id = serializers.IntegerField()
     proxy = serializers.DictField(allow_null=True)
     recording = RecordingSerializer(allow_null=True)
+
+
+class HighlightResultSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    offset = serializers.FloatField()

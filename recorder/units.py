@@ -145,18 +145,10 @@ def _recording_command(unit):
     rec = _recording(unit)
     remaining = rec.planned_seconds - (timezone.now() - rec.started_at).total_seconds()
     port_file = proxy_dir(rec.court.proxy_unit_name) / "port"
-    ffmpeg = media.record_command("{input}", _next_part(rec), int(remaining + 0.999))
-    return [
-        sys.executable,
-        "-m",
-        "recorder.capture",
-        "--port-file",
-        str(port_file),
-        "--wait",
-        "20",
-        "--",
-        *ffmpeg,
-    ]
+    kind = "rtsp" if rec.court.camera_kind == "rtsp" else "mjpeg"
+    ffmpeg = media.record_command("{input}", _next_part(rec), int(remaining + 0.999), kind)
+    return [sys.executable, "-m", "recorder.capture", "--port-file", str(port_file), "--wait", "20",
+            "--path", "/raw.ts" if kind == "rtsp" else "/raw.mjpeg", "--", *ffmpeg]  # fmt: skip
 
 
 def _recording_log(unit):

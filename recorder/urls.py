@@ -17,10 +17,16 @@ api_urlpatterns = [
     path("video/session/<str:session_id>", api.SessionDetail.as_view(), name="recorder-session-detail"),
     path("video/record/start", api.RecordStart.as_view(), name="recorder-record-start"),
     path("video/record/stop", api.RecordStop.as_view(), name="recorder-record-stop"),
+    path("video/record/highlight", api.RecordHighlight.as_view(), name="recorder-record-highlight"),
     path("video/record/status/<str:session_id>", api.RecordStatus.as_view(), name="recorder-record-status"),
     path("video/files/list", api.FilesList.as_view(), name="recorder-files-list"),
     path("video/files/<str:session_id>/download", api.FileDownload.as_view(), name="recorder-file-download"),
     path("video/files/<str:session_id>/delete", api.FileDelete.as_view(), name="recorder-file-delete"),
+    path(
+        "video/files/<str:session_id>/highlights/<int:number>/download",
+        api.HighlightDownload.as_view(),
+        name="recorder-highlight-download",
+    ),
     path("video/health", api.Health.as_view(), name="recorder-health"),
     path("video/cleanup", api.Cleanup.as_view(), name="recorder-cleanup"),
     path(

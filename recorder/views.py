@@ -82,7 +82,12 @@ def court_page(request, court_id):
 def recordings_page(request):
     policy = policy_for(Recording)
     may_manage = policy.allows(request.user, "files")
-    recordings = policy.queryset(request.user, "view").select_related("session", "court", "club", "user")
+    recordings = list(policy.queryset(request.user, "view").select_related("session", "court", "club", "user")
+                      .prefetch_related("highlights"))
+    for rec in recordings:
+        ordered = sorted(rec.highlights.all(), key=lambda h: h.offset)
+        numbered = enumerate(ordered, start=1)
+        rec.highlight_clips = [{"number": n, "offset": h.offset} for n, h in numbered if h.clip]
     return render(
         request,
         "recorder/recordings.html",

@@ -101,5 +101,88 @@ def test_planned_duration_reached_stops_by_itself(supervisor, court, people):
     rec = finished(rec, timeout=60)
     assert rec.state == "finalized", rec.stderr_tail
     assert rec.stop_reason == "planned duration reached"
-    assert abs(duration_of(rec.path) - 6) <= 1
+    # The plan counts from the start request (wall clock): ffmpeg's -t is what remains when it starts.
+    assert 5.5 <= (rec.stopped_at - rec.started_at).total_seconds() <= 9
+    assert 3 <= duration_of(rec.path) <= 6.2
     assert Recording.objects.get(pk=rec.pk).stopped_by is None
+
+
+def test_an_rtsp_h264_camera_is_recorded_without_re_encoding(supervisor, club, people):
+    from recorder.models import Court
+    from recorder.rtsp_camera import RtspCamera
+
+    from .conftest import probe
+
+    camera = RtspCamera(size="320x240", fps=10).start()
+    try:
+        court = Court.objects.create(club=club, name="RTSP court", camera_url=camera.url, camera_kind="rtsp")
+        asked = time.monotonic()
+        rec = start(people["player"], court)
+        began = first_part_written(rec)
+        elapse(5, began)
+        from recorder import preview
+
+        assert preview.snapshot(court).content[:2] == b"\xff\xd8"  # previews come from the same connection
+        recording.stop(people["player"], rec)
+        total = time.monotonic() - asked  # the copy starts at the proxy's first packet, before `began`
+        rec = finished(rec)
+        assert rec.state == "finalized", rec.stderr_tail
+        assert probe(rec.path)["streams"][0]["codec_name"] == "h264"
+        assert 5 - 1 <= duration_of(rec.path) <= total + 0.5
+        boxes = top_level_boxes(rec.path)
+        assert boxes.index("moov") < boxes.index("mdat")
+        assert camera.connections_total == 1
+        log = rec.path.with_name(f"{rec.session.session_id}.ffmpeg.log").read_text()
+        executed = [line for line in log.splitlines() if line.startswith("exec: ")]
+        assert executed and all("-c:v copy" in line and "libx264" not in line for line in executed)
+    finally:
+        camera.stop()
+
+
+def test_highlights_marked_while_recording_become_clips_after_the_stop(supervisor, court, people, api):
+    from .conftest import probe
+
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(4, began)
+    marked = api.as_user(people["player"]).post("/api/video/record/highlight",
+                                                {"session_id": rec.session.session_id}, format="json")
+    assert marked.status_code == 201
+    elapse(7, began)
+    recording.stop(people["player"], rec)
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    clip = rec.highlights.get()
+    assert clip.clip_path.is_file() and probe(clip.clip_path)["streams"][0]["codec_name"] == "h264"
+    assert 3 <= clip.clip_duration <= 15  # from 10 s before the mark (clamped at 0) to the end
+    listed = api.as_user(people["admin"]).get("/api/video/files/list").json()["files"][0]["highlights"]
+    assert listed[0]["clip_url"].endswith("/highlights/1/download")
+    download = api.as_user(people["admin"]).get(listed[0]["clip_url"])
+    assert download.status_code == 200 and b"".join(download)[4:8] == b"ftyp"
+    late = api.as_user(people["player"]).post("/api/video/record/highlight",
+                                              {"session_id": rec.session.session_id}, format="json")
+    assert late.status_code == 409
+
+
+def test_kill_9_of_the_supervisor_loses_at_most_a_second(supervisor, spawn, court, people):
+    from .conftest import NODE, SUPERVISOR_ENV
+
+    rec = start(people["player"], court)
+    began = first_part_written(rec)
+    elapse(4, began)
+    os.kill(supervisor.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    spawn("supervise-again", "supervise", "--node", NODE, env=SUPERVISOR_ENV)
+    second = rec.parts_dir / "001.mp4"
+    wait_for(lambda: second.is_file() and second.stat().st_size > 0, timeout=60,
+             message="the new supervisor to restore the recording into a second part")
+    resumed = time.monotonic()
+    elapse(4, resumed)
+    recording.stop(people["player"], rec)
+    stopped = time.monotonic()
+    rec = finished(rec)
+    assert rec.state == "finalized", rec.stderr_tail
+    event = Event.objects.get(kind="recorder.recording.finalized", subject_id=str(rec.pk))
+    assert event.payload["parts"] == 2
+    duration = duration_of(rec.path)
+    assert (killed - began) + (stopped - resumed) - 1 <= duration <= (stopped - began) + 0.5

@@ -47,6 +47,8 @@
       : active ? "text-bg-warning" : recording ? "text-bg-success" : "text-bg-secondary");
     document.getElementById("start-form").hidden = !!recording;
     document.getElementById("stop").hidden = !(recording && recording.state === "recording");
+    document.getElementById("highlight").hidden = !(recording && recording.state === "recording");
+    document.getElementById("highlights").textContent = recording ? recording.highlights.length : 0;
     document.getElementById("close-session").hidden = !!active;
     tick();
   }
@@ -110,6 +112,10 @@
     });
     document.getElementById("stop").addEventListener("click", function () {
       api("POST", "/api/video/record/stop", {session_id: sessionId})
+        .then(refresh).catch(function (error) { showError(error.message); });
+    });
+    document.getElementById("highlight").addEventListener("click", function () {
+      api("POST", "/api/video/record/highlight", {session_id: sessionId})
         .then(refresh).catch(function (error) { showError(error.message); });
     });
     document.getElementById("close-session").addEventListener("click", function () {
