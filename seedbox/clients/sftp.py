@@ -22,7 +22,9 @@ from paramiko.sftp import CMD_DATA, CMD_READ, CMD_STATUS, int64
 logger = logging.getLogger("mediasuite.seedbox")
 
 WINDOW = 1 << 25          # 32 MiB channel window: far above what is in flight, never waited for
-MAX_PACKET = 1 << 15      # what OpenSSH's sftp-server sends per SSH packet anyway
+MAX_PACKET = 1 << 18      # 256 KiB SSH packets: far fewer per-packet Python round trips than 32 KiB
+# AES-GCM first: one pass for cipher and integrity (no separate HMAC); the rest as paramiko orders them.
+CIPHERS = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr")
 REQUEST_SIZE = 1 << 17    # 128 KiB reads (OpenSSH's sftp-server answers up to 255 KiB); measured best
 IN_FLIGHT = 64            # concurrent read requests per file
 
@@ -66,6 +68,8 @@ class Connection:
             self.transport = paramiko.Transport((host, port), default_window_size=WINDOW,
                                                 default_max_packet_size=MAX_PACKET)
             self.transport.banner_timeout = timeout
+            options = self.transport.get_security_options()
+            options.ciphers = [c for c in CIPHERS if c in options.ciphers] or options.ciphers
             self.transport.start_client(timeout=timeout)
             self._check_host_key(host, port, known_hosts)
             if key_file:
