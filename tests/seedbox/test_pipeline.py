@@ -107,3 +107,32 @@ def test_same_magnet_twice_is_one_torrent(seedbox, seedbox_settings, transaction
     assert first.pk == second.pk and Torrent.objects.count() == 1
     assert list(seedbox.client.hashes()).count("ab" * 20) == 1
     assert first.state == State.SENT
+
+
+def test_imported_torrent_keeps_seeding_until_the_policy_is_met(seedbox, seedbox_settings, sonarr,
+                                                                transactional_db):
+    seedbox_settings.SEEDBOX_SEED_RATIO = 5.0
+    seedbox_settings.SEEDBOX_SEED_TIME = 3600
+    sonarr.add_media(81189, "Breaking Bad")
+    name = "Breaking.Bad.S01E03.mkv"
+    data, infohash = seedbox.seed(name, {name: os.urandom(60_000)})
+    torrent, _ = sending.add(None, media_type="series", torrent_file=data, tvdb_id=81189)
+    tick_until(torrent, State.IMPORTED)
+    pipeline.tick(inline=True)
+    torrent.refresh_from_db()
+    assert torrent.state == State.IMPORTED
+    assert (seedbox.remote_root / name).exists() and infohash in seedbox.client.hashes()
+
+    seedbox_settings.SEEDBOX_SEED_TIME = 0
+    tick_until(torrent, State.REMOTE_CLEANED)
+    assert not (seedbox.remote_root / name).exists()
+
+
+def test_connections_report_each_endpoint(seedbox, seedbox_settings, sonarr, people, api):
+    body = api.as_user(people["super"]).get("/api/seedbox/connections").json()
+    results = {c["name"]: c for c in body}
+    assert results["rtorrent"]["ok"] and results["rtorrent"]["message"].startswith("rTorrent 0.")
+    assert results["sftp"]["ok"] and str(seedbox.remote_root) in results["sftp"]["message"]
+    assert results["sonarr"]["ok"] and "Sonarr" in results["sonarr"]["message"]
+    assert not results["radarr"]["ok"] and "RADARR_URL" in results["radarr"]["message"]
+    assert not results["indexer"]["ok"] and "TORZNAB_URL" in results["indexer"]["message"]
