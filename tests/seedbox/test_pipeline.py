@@ -8,6 +8,7 @@ from mediasuite.models import Event
 from seedbox import lifecycle, pipeline, sending, transfer
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
+from tests.fakes.plex import FakePlex
 from tests.fakes.radarr import FakeRadarr
 from tests.fakes.sonarr import FakeSonarr
 
@@ -36,8 +37,15 @@ def tick_until(torrent, *states, timeout=90):
     return torrent
 
 
+@pytest.fixture
+def plex(settings):
+    with FakePlex() as fake:
+        settings.PLEX_URL, settings.PLEX_TOKEN = fake.url, fake.token
+        yield fake
+
+
 @pytest.mark.parametrize("media", ["series", "movie"])
-def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings, sonarr, radarr,
+def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings, sonarr, radarr, plex,
                                                 transactional_db):
     fake = sonarr if media == "series" else radarr
     title = "Breaking Bad" if media == "series" else "The Matrix"
@@ -68,6 +76,7 @@ def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings
     imported = Event.objects.get(subject_id=str(torrent.pk), kind="seedbox.torrent.imported")
     assert imported.payload["imported"] == [str(fake.library / title / name)]
     assert item["id"]
+    assert plex.refreshes == 1, "Plex is asked to scan once the files are in the library"
 
 
 def test_rejected_import_is_blocked_with_the_reason_then_retried(seedbox, seedbox_settings, sonarr,

@@ -83,9 +83,9 @@ def test_corrupt_piece_is_refused_when_the_torrent_file_is_known(finished, seedb
 @pytest.mark.processes
 def test_killed_worker_resumes_and_nothing_is_ready_before_whole(finished, seedbox, seedbox_settings, spawn,
                                                                  tmp_path):
-    content = os.urandom(6 * 1024 * 1024)
+    content = os.urandom(8 * 1024 * 1024)
     torrent = finished("Big.mkv", {"Big.mkv": content})
-    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(1024 * 1024)}
+    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(512 * 1024)}
     worker = spawn("transfer-1", "seedbox", "transfer", str(torrent.pk), "--worker", "w1", env=env)
     part = transfer.incoming_dir(torrent) / "Big.mkv.part"
     wait_for(lambda: part.exists() and part.stat().st_size >= 1024 * 1024, timeout=60,
