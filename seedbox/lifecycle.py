@@ -163,14 +163,20 @@ def ignore(actor, torrent: Torrent) -> Torrent:
 
 
 def remove(actor, torrent: Torrent, client=None) -> None:
-    """Erase the torrent from rTorrent (d.erase only) and forget it; its data stays on the seedbox."""
+    """Erase the torrent from rTorrent (d.erase only) and forget it; its data stays on the seedbox.
+
+    rTorrent is asked in every state but remote_cleaned (a failed or even a
+    queued add may have reached it); what a transfer left locally is removed.
+    """
     from .clients import rtorrent
+    from .transfer import discard
 
     check(actor, "delete", torrent)
     if torrent.state in (S.TRANSFERRING, S.IMPORTING):
         raise Conflict(f"{torrent} is {torrent.state}; wait for the step to end or ignore it first.")
-    if torrent.state in ON_SEEDBOX:
+    if torrent.state != S.REMOTE_CLEANED:
         (client or rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)).erase(torrent.infohash)
+    discard(torrent)
     with transaction.atomic():
         events.record("seedbox.torrent.removed", torrent, actor=actor, message=f"{torrent} removed",
                       payload={"state": "removed", "from": torrent.state, "infohash": torrent.infohash})

@@ -25,6 +25,23 @@ STEPS = {
     State.IMPORT_PENDING: "seedbox.tasks.import_torrent",
     State.IMPORTED: "seedbox.tasks.cleanup",
 }
+# A step whose worker went silent (killed mid-transfer): queued again, the job takes the claim over.
+ABANDONED = {
+    State.TRANSFERRING: "seedbox.tasks.transfer",
+    State.IMPORTING: "seedbox.tasks.import_torrent",
+}
+
+
+def _run(func: str, torrent: Torrent, inline: bool):
+    if inline:
+        from django.utils.module_loading import import_string
+
+        import_string(func)(torrent.pk)
+    else:
+        from django_q.tasks import async_task
+
+        async_task(func, torrent.pk, task_name=f"{func.rsplit('.', 1)[-1]}-{torrent.infohash[:12]}",
+                   q_options={"group": "seedbox"})
 
 
 def _dispatch(torrent: Torrent, inline: bool) -> bool:
@@ -35,18 +52,9 @@ def _dispatch(torrent: Torrent, inline: bool) -> bool:
                                    state=torrent.state).update(heartbeat_at=now)
     if not taken and not inline:
         return False
-    func = STEPS[torrent.state]
-    if inline:
-        from django.utils.module_loading import import_string
-
-        if taken:
-            Torrent.objects.filter(pk=torrent.pk).update(heartbeat_at=None)
-        import_string(func)(torrent.pk)
-    else:
-        from django_q.tasks import async_task
-
-        async_task(func, torrent.pk, task_name=f"{func.rsplit('.', 1)[-1]}-{torrent.infohash[:12]}",
-                   q_options={"group": "seedbox"})
+    if inline and taken:
+        Torrent.objects.filter(pk=torrent.pk).update(heartbeat_at=None)
+    _run(STEPS[torrent.state], torrent, inline)
     return True
 
 
@@ -75,4 +83,10 @@ def tick(inline: bool = False) -> dict:
             continue
         if _dispatch(torrent, inline):
             counts["dispatched"] += 1
+    stale = timezone.now() - timedelta(seconds=settings.SEEDBOX_CLAIM_TTL)
+    for torrent in Torrent.objects.filter(state__in=list(ABANDONED), heartbeat_at__lt=stale):
+        logger.warning("torrent %s: %s by %s went silent; queueing it again to be taken over",
+                       torrent.infohash, torrent.state, torrent.worker)
+        _run(ABANDONED[torrent.state], torrent, inline)
+        counts["dispatched"] += 1
     return counts

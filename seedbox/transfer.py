@@ -196,3 +196,4 @@ def pull_home(torrent: Torrent, worker: str) -> int:
 def discard(torrent: Torrent):
     """Remove what a transfer left locally (used when a torrent is removed)."""
     shutil.rmtree(incoming_dir(torrent), ignore_errors=True)
+    shutil.rmtree(ready_dir(torrent), ignore_errors=True)

@@ -173,3 +173,15 @@ def test_unreachable_indexer_is_a_502_with_the_reason(people, api, settings):
     settings.TORZNAB_URL = "http://127.0.0.1:9/api"
     response = api.as_user(people["super"]).get("/api/seedbox/releases?q=x&type=movie")
     assert response.status_code == 502 and "indexer" in response.json()["error"].lower()
+
+
+def test_unreachable_rtorrent_is_a_502_and_the_torrent_waits_for_a_retry(people, api, settings):
+    from tests.conftest import free_port
+
+    settings.SEEDBOX_RTORRENT_URL = f"scgi://127.0.0.1:{free_port()}"
+    response = api.as_user(people["super"]).post(
+        "/api/seedbox/torrents", {"media_type": "movie", "tmdb_id": 603, "magnet": magnet(9)}, format="json")
+    assert response.status_code == 502 and "retried" in response.json()["error"]
+    torrent = Torrent.objects.get()
+    assert torrent.state == State.FAILED and torrent.failed_from == State.QUEUED
+    assert torrent.next_retry_at is not None and "did not answer" in torrent.reason

@@ -8,6 +8,7 @@ from mediasuite.models import Event
 from seedbox import lifecycle, pipeline, sending, transfer
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
+from tests.fakes.plex import FakePlex
 from tests.fakes.radarr import FakeRadarr
 from tests.fakes.sonarr import FakeSonarr
 
@@ -36,8 +37,15 @@ def tick_until(torrent, *states, timeout=90):
     return torrent
 
 
+@pytest.fixture
+def plex(settings):
+    with FakePlex() as fake:
+        settings.PLEX_URL, settings.PLEX_TOKEN = fake.url, fake.token
+        yield fake
+
+
 @pytest.mark.parametrize("media", ["series", "movie"])
-def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings, sonarr, radarr,
+def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings, sonarr, radarr, plex,
                                                 transactional_db):
     fake = sonarr if media == "series" else radarr
     title = "Breaking Bad" if media == "series" else "The Matrix"
@@ -68,6 +76,7 @@ def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings
     imported = Event.objects.get(subject_id=str(torrent.pk), kind="seedbox.torrent.imported")
     assert imported.payload["imported"] == [str(fake.library / title / name)]
     assert item["id"]
+    assert plex.refreshes == 1, "Plex is asked to scan once the files are in the library"
 
 
 def test_rejected_import_is_blocked_with_the_reason_then_retried(seedbox, seedbox_settings, sonarr,
@@ -107,3 +116,32 @@ def test_same_magnet_twice_is_one_torrent(seedbox, seedbox_settings, transaction
     assert first.pk == second.pk and Torrent.objects.count() == 1
     assert list(seedbox.client.hashes()).count("ab" * 20) == 1
     assert first.state == State.SENT
+
+
+def test_imported_torrent_keeps_seeding_until_the_policy_is_met(seedbox, seedbox_settings, sonarr,
+                                                                transactional_db):
+    seedbox_settings.SEEDBOX_SEED_RATIO = 5.0
+    seedbox_settings.SEEDBOX_SEED_TIME = 3600
+    sonarr.add_media(81189, "Breaking Bad")
+    name = "Breaking.Bad.S01E03.mkv"
+    data, infohash = seedbox.seed(name, {name: os.urandom(60_000)})
+    torrent, _ = sending.add(None, media_type="series", torrent_file=data, tvdb_id=81189)
+    tick_until(torrent, State.IMPORTED)
+    pipeline.tick(inline=True)
+    torrent.refresh_from_db()
+    assert torrent.state == State.IMPORTED
+    assert (seedbox.remote_root / name).exists() and infohash in seedbox.client.hashes()
+
+    seedbox_settings.SEEDBOX_SEED_TIME = 0
+    tick_until(torrent, State.REMOTE_CLEANED)
+    assert not (seedbox.remote_root / name).exists()
+
+
+def test_connections_report_each_endpoint(seedbox, seedbox_settings, sonarr, people, api):
+    body = api.as_user(people["super"]).get("/api/seedbox/connections").json()
+    results = {c["name"]: c for c in body}
+    assert results["rtorrent"]["ok"] and results["rtorrent"]["message"].startswith("rTorrent 0.")
+    assert results["sftp"]["ok"] and str(seedbox.remote_root) in results["sftp"]["message"]
+    assert results["sonarr"]["ok"] and "Sonarr" in results["sonarr"]["message"]
+    assert not results["radarr"]["ok"] and "RADARR_URL" in results["radarr"]["message"]
+    assert not results["indexer"]["ok"] and "TORZNAB_URL" in results["indexer"]["message"]

@@ -6,7 +6,7 @@ import signal
 import pytest
 
 from mediasuite.models import Event
-from seedbox import transfer
+from seedbox import pipeline, transfer
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
 
@@ -47,6 +47,24 @@ def test_truncated_remote_file_is_refused(finished, seedbox):
     assert not transfer.ready_dir(torrent).exists()
 
 
+def test_a_failed_transfer_is_retried_automatically_once_fixed(finished, seedbox, seedbox_settings):
+    content = os.urandom(120_000)
+    torrent = finished("Retry.mkv", {"Retry.mkv": content})
+    path = seedbox.remote_root / "Retry.mkv"
+    os.truncate(path, 1000)
+    transfer.run(torrent.pk, "w1")
+    torrent.refresh_from_db()
+    assert torrent.state == State.FAILED and torrent.attempts == 1
+
+    path.write_bytes(content)
+    Torrent.objects.filter(pk=torrent.pk).update(next_retry_at=torrent.next_retry_at.replace(year=2000))
+    pipeline.tick(inline=True)  # retry (failed -> remote_complete), then the transfer
+
+    torrent.refresh_from_db()
+    assert torrent.state == State.TRANSFERRED, torrent.reason
+    assert (transfer.ready_dir(torrent) / "Retry.mkv").read_bytes() == content
+
+
 def test_corrupt_piece_is_refused_when_the_torrent_file_is_known(finished, seedbox):
     torrent = finished("Clip.mkv", {"Clip.mkv": os.urandom(100_000)})
     path = seedbox.remote_root / "Clip.mkv"
@@ -65,9 +83,9 @@ def test_corrupt_piece_is_refused_when_the_torrent_file_is_known(finished, seedb
 @pytest.mark.processes
 def test_killed_worker_resumes_and_nothing_is_ready_before_whole(finished, seedbox, seedbox_settings, spawn,
                                                                  tmp_path):
-    content = os.urandom(6 * 1024 * 1024)
+    content = os.urandom(8 * 1024 * 1024)
     torrent = finished("Big.mkv", {"Big.mkv": content})
-    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(1024 * 1024)}
+    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(512 * 1024)}
     worker = spawn("transfer-1", "seedbox", "transfer", str(torrent.pk), "--worker", "w1", env=env)
     part = transfer.incoming_dir(torrent) / "Big.mkv.part"
     wait_for(lambda: part.exists() and part.stat().st_size >= 1024 * 1024, timeout=60,
@@ -80,10 +98,12 @@ def test_killed_worker_resumes_and_nothing_is_ready_before_whole(finished, seedb
     assert Torrent.objects.get(pk=torrent.pk).state == State.TRANSFERRING
 
     seedbox_settings.SEEDBOX_CLAIM_TTL = 0  # the killed worker's claim counts as silent at once
-    result = transfer.run(torrent.pk, "w2")
+    pipeline.tick(inline=True)  # what the background service does: the abandoned step is taken over
 
     torrent.refresh_from_db()
-    assert torrent.state == State.TRANSFERRED, result
+    assert torrent.state == State.TRANSFERRED, torrent.reason
+    assert Event.objects.filter(subject_id=str(torrent.pk), kind="seedbox.torrent.transferring",
+                                payload__takeover=True).count() == 1
     assert (transfer.ready_dir(torrent) / "Big.mkv").read_bytes() == content
     done = Event.objects.get(subject_id=str(torrent.pk), kind="seedbox.torrent.transferred")
     assert done.payload["resumed_from"] >= kept

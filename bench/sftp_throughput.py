@@ -1,0 +1,104 @@
+"""Pull one file from a loopback sshd: MediaSuite's transfer vs OpenSSH's `sftp` (and paramiko's defaults).
+
+    .venv/bin/python bench/sftp_throughput.py [--size-mib 1024] [--runs 1]
+
+Starts its own sshd (a generated host key, an unprivileged port, a temp
+dir), writes a file of --size-mib MiB, then times, in the same run:
+OpenSSH's `sftp` client, MediaSuite's `seedbox.clients.sftp.pull` (what the
+transfer jobs use) and paramiko's plain `SFTPClient.get` with default
+settings. Prints MiB/s and the ratio to OpenSSH (target: at least 80 %).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import paramiko  # noqa: E402
+
+from seedbox.clients import sftp as sftp_client  # noqa: E402
+from tests.seedbox.conftest import Seedbox  # noqa: E402
+
+
+def timed(label, func, size):
+    start = time.perf_counter()
+    func()
+    seconds = time.perf_counter() - start
+    rate = size / seconds / 2**20
+    print(f"  {label:<28} {seconds:7.2f} s  {rate:8.1f} MiB/s", flush=True)
+    return rate
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    size = args.size_mib * 2**20
+    with tempfile.TemporaryDirectory(prefix="sftp-bench-") as tmp:
+        box = Seedbox(Path(tmp) / "box")
+        box.start_sshd()
+        try:
+            remote = box.remote_root / "big.bin"
+            block = os.urandom(16 * 2**20)
+            with open(remote, "wb") as handle:
+                for _ in range(0, size, len(block)):
+                    handle.write(block)
+            os.truncate(remote, size)
+            local = Path(tmp) / "local.bin"
+            ssh_opts = ["-i", str(box.client_key), "-o", f"UserKnownHostsFile={box.known_hosts}",
+                        "-o", "StrictHostKeyChecking=yes", "-P", str(box.ssh_port)]
+
+            def openssh():
+                local.unlink(missing_ok=True)
+                subprocess.run(["sftp", "-q", *ssh_opts, f"{box.user}@127.0.0.1:{remote}", str(local)],
+                               check=True, stdout=subprocess.DEVNULL)
+
+            def mediasuite():
+                local.unlink(missing_ok=True)
+                with sftp_client.Connection(host="127.0.0.1", port=box.ssh_port, user=box.user,
+                                            key_file=str(box.client_key), password="",
+                                            known_hosts=str(box.known_hosts)) as connection:
+                    sftp = connection.sftp()
+                    sftp_client.pull(sftp, str(remote), local, size)
+
+            def paramiko_defaults():
+                local.unlink(missing_ok=True)
+                client = paramiko.SSHClient()
+                client.load_host_keys(str(box.known_hosts))
+                client.connect("127.0.0.1", port=box.ssh_port, username=box.user,
+                               key_filename=str(box.client_key), look_for_keys=False, allow_agent=False)
+                client.open_sftp().get(str(remote), str(local))
+                client.close()
+
+            print(f"Pulling {args.size_mib} MiB over loopback SFTP, {args.runs} interleaved run(s); "
+                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            ratios = {"MediaSuite transfer": [], "paramiko defaults (get)": []}
+            for run in range(1, args.runs + 1):
+                print(f"run {run}")
+                base = timed("OpenSSH sftp", openssh, size)
+                for label, func in (("MediaSuite transfer", mediasuite), ("paramiko defaults (get)",
+                                                                          paramiko_defaults)):
+                    ratios[label].append(timed(label, func, size) / base)
+            for label, values in ratios.items():
+                values.sort()
+                target = "  (target >= 80 %)" if "MediaSuite" in label else ""
+                print(f"{label} / OpenSSH: median {100 * values[len(values) // 2]:.0f} %, "
+                      f"best {100 * values[-1]:.0f} %{target}")
+        finally:
+            box.stop()
+
+
+if __name__ == "__main__":
+    main()
