@@ -8,6 +8,7 @@ from channels_app import catalog, paths, playout
 from channels_app.clips import make_clip
 from channels_app.models import Channel
 from mediasuite.models import Event
+from tests.conftest import wait_for
 
 from .conftest import wait_playing
 
@@ -75,11 +76,13 @@ def test_restart_from_the_dashboard_then_watch_the_channel(people, long_channel,
     accepted = page.locator('[data-role="notification"][data-kind="accepted"][data-channel="dash-live"]')
     accepted.wait_for(timeout=15_000)
     assert "is restarting" in accepted.inner_text()
-    done = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-channel="dash-live"]')
-    done.wait_for(timeout=45_000)
-    event = Event.objects.filter(kind="channel.restarted", subject_id=str(channel.pk),
-                                 payload__trigger="manual").latest("id")
+    event = wait_for(lambda: Event.objects.filter(kind="channel.restarted", subject_id=str(channel.pk),
+                                                  payload__trigger="manual").order_by("-id").first(),
+                     timeout=45, message="the manual restart to be carried out")
     assert event.payload["file"] == "two.mp4" and event.actor == people["super"]
+    done = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-channel="dash-live"]',
+                        has_text="now plays two.mp4")
+    done.wait_for(timeout=15_000)
     text = done.inner_text()
     assert "now plays two.mp4" in text
     assert f"first segment after {event.payload['first_segment_ms']} ms" in text
