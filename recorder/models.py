@@ -49,6 +49,11 @@ class Court(models.Model):
     def __str__(self):
         return f"{self.name} ({self.club})"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("recorder-court", args=[self.pk])
+
     def clean(self):
         validate_camera_url(self.camera_url, self.camera_kind)
 
