@@ -198,3 +198,34 @@ def test_kill_9_of_the_supervisor_loses_at_most_a_second(supervisor, spawn, cour
     assert event.payload["parts"] == 2
     duration = duration_of(rec.path)
     assert (killed - began) + (stopped - resumed) - 1 <= duration <= (stopped - began) + 0.5
+
+
+def test_an_rtsp_camera_that_drops_resumes_into_the_same_recording(supervisor, club, people):
+    from recorder.models import Court
+    from recorder.rtsp_camera import RtspCamera
+
+    from .conftest import probe
+
+    camera = RtspCamera(size="320x240", fps=10).start()
+    try:
+        court = Court.objects.create(club=club, name="RTSP court", camera_url=camera.url, camera_kind="rtsp")
+        rec = start(people["player"], court)
+        began = first_part_written(rec)
+        elapse(3, began)
+        camera.stop()
+        wait_for(lambda: Event.objects.filter(kind="recorder.recording.interrupted").exists(), timeout=40,
+                 message="the recording's input to end while the camera is away")
+        camera.start()
+        second = rec.parts_dir / "001.mp4"
+        wait_for(lambda: second.is_file() and second.stat().st_size > 0, timeout=60,
+                 message="the recording to go on into a second part")
+        elapse(3, time.monotonic())
+        recording.stop(people["player"], rec)
+        rec = finished(rec)
+        assert rec.state == "finalized", rec.stderr_tail
+        assert Event.objects.get(kind="recorder.recording.finalized").payload["parts"] == 2
+        assert probe(rec.path)["streams"][0]["codec_name"] == "h264"
+        assert duration_of(rec.path) >= 5
+        assert list(rec.path.parent.glob(f"{rec.session.session_id}*.mp4")) == [rec.path]
+    finally:
+        camera.stop()
