@@ -117,3 +117,14 @@ def test_per_club_retention_overrides_the_server_default(club, other_club, peopl
     assert report["expired_removed"] == 1
     assert not Recording.objects.filter(pk=old_mine.pk).exists()
     assert Recording.objects.filter(pk=old_theirs.pk).exists()  # the server default keeps everything
+
+
+def test_deleting_a_court_removes_its_proxy_unit(admin_client, club):
+    from recorder import sessions
+
+    court = make_court(club)  # a court with sessions keeps its history: disable it instead
+    sessions.ensure_proxy(court)
+    assert Unit.objects.filter(name=f"cam-{court.pk}").exists()
+    response = admin_client("admin").post(f"/admin/recorder/court/{court.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Court.objects.exists() and not Unit.objects.filter(name=f"cam-{court.pk}").exists()
