@@ -7,8 +7,8 @@ from rest_framework.exceptions import APIException
 
 from mediasuite.policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
 
-from . import courts, recording, sessions
-from .models import CameraSession, Court, Recording
+from . import courts, recording, sessions, storage
+from .models import CameraSession, ClubStorage, Court, Recording
 
 
 @admin.register(Court)
@@ -75,3 +75,9 @@ class RecordingAdmin(ReadOnlyPolicyAdmin):
 
     class Media:
         js = ("recorder/admin-recordings.js",)
+
+
+@admin.register(ClubStorage)
+class ClubStorageAdmin(PolicyAdmin):
+    domain = storage
+    list_display = ["club", "retention_days", "quota_gb"]

@@ -1,7 +1,8 @@
 """Cleanup: idle sessions, idle proxies, empty videos, retention and quota, with a report.
 
 Run by the scheduler (maintenance job `recorder.cleanup`) for every club, and
-by `POST /api/video/cleanup` for the clubs of the caller.
+by `POST /api/video/cleanup` for the clubs of the caller. Retention and quota
+are per club (ClubStorage, set in the admin), else the server-wide settings.
 """
 
 import logging
@@ -14,7 +15,7 @@ from django.utils import timezone
 from mediasuite.models import Desired, Unit
 
 from . import recording, sessions
-from .models import ACTIVE_STATES, CameraSession, Court, Recording
+from .models import ACTIVE_STATES, CameraSession, ClubStorage, Court, Recording
 
 log = logging.getLogger("mediasuite.recorder")
 
@@ -59,27 +60,26 @@ def run(club_ids=None) -> dict:
         if not rec.path.is_file() or rec.path.stat().st_size < SMALL_FILE:
             report["bytes_freed"] += recording.delete(None, rec, "removed: empty or missing video")
             report["small_files_removed"] += 1
-    if settings.RECORDER_RETENTION_DAYS:
-        expired = done.filter(
-            started_at__lt=timezone.now() - timedelta(days=settings.RECORDER_RETENTION_DAYS)
-        )
-        for rec in expired:
-            report["bytes_freed"] += recording.delete(
-                None, rec, f"removed: older than {settings.RECORDER_RETENTION_DAYS} days"
-            )
-            report["expired_removed"] += 1
-    if settings.RECORDER_CLUB_QUOTA_GB:
-        quota = int(settings.RECORDER_CLUB_QUOTA_GB * 1024**3)
-        for club_id in done.values_list("club_id", flat=True).distinct():
-            kept = list(done.filter(club_id=club_id).order_by("-started_at"))
-            used = sum(rec.size for rec in kept)
-            while used > quota and kept:
-                oldest = kept.pop()
+    clubs = done.values_list("club_id", flat=True).distinct()
+    kept = {row.club_id: row for row in ClubStorage.objects.filter(club_id__in=list(clubs))}
+    for club_id in list(clubs):
+        rules = kept.get(club_id) or ClubStorage(club_id=club_id)
+        ours = done.filter(club_id=club_id)
+        if rules.days():
+            for rec in ours.filter(started_at__lt=timezone.now() - timedelta(days=rules.days())):
+                report["bytes_freed"] += recording.delete(
+                    None, rec, f"removed: older than {rules.days()} days"
+                )
+                report["expired_removed"] += 1
+        if rules.quota():
+            quota = int(rules.quota() * 1024**3)
+            remaining = list(ours.order_by("-started_at"))
+            used = sum(rec.size for rec in remaining)
+            while used > quota and remaining:
+                oldest = remaining.pop()
                 used -= oldest.size
                 report["bytes_freed"] += recording.delete(
-                    None,
-                    oldest,
-                    f"removed: the club is over its {settings.RECORDER_CLUB_QUOTA_GB:g} GB quota",
+                    None, oldest, f"removed: the club is over its {rules.quota():g} GB quota"
                 )
                 report["over_quota_removed"] += 1
     if any(report.values()):

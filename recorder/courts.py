@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mediasuite import events
+from mediasuite.models import Unit
 from mediasuite.policies import policy_for
+from mediasuite.supervisor import control
 
 from .models import Court
 
@@ -30,4 +32,7 @@ def delete(actor, court: Court):
             raise PermissionDenied("You may delete only the courts of your clubs.")
         events.record("recorder.court.deleted", court, club=court.club, actor=actor,
                       message=f"Court {court.name} deleted")
+        proxy = Unit.objects.filter(name=court.proxy_unit_name).first()
+        if proxy is not None:
+            control.delete(None, proxy)  # its supervisor ends the process
         court.delete()

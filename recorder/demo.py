@@ -15,8 +15,10 @@ from .models import Court
 def create(stdout):
     club, _ = Club.objects.get_or_create(slug="demo-club", defaults={"name": "Demo Club"})
     port = settings.RECORDER_DEMO_CAMERA_PORT
-    court, created = Court.objects.get_or_create(
-        club=club, name="Demo court", defaults={"camera_url": f"http://127.0.0.1:{port}/video.mjpeg"})
+    url = f"http://127.0.0.1:{port}/video.mjpeg"
+    court, created = Court.objects.get_or_create(club=club, name="Demo court", defaults={"camera_url": url})
+    if court.camera_url != url:  # the web port (hence the camera's) changed since the last bootstrap
+        Court.objects.filter(pk=court.pk).update(camera_url=url)
     control.ensure_unit("demo-camera", "synthetic-camera", {"port": port, "fps": 10, "size": "640x360"},
                         club=club, desired=Desired.RUNNING)
     if created:

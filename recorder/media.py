@@ -1,12 +1,14 @@
 """ffmpeg and ffprobe invocations: the recording command, the final re-mux, probes, thumbnails.
 
 While recording, ffmpeg writes fragmented MP4 (`frag_keyframe+empty_moov+
-default_base_moof`, a keyframe and a fragment every second, packets flushed):
-whatever happens to the process, the file on disk is readable up to the last
-second. At the end the part(s) are re-muxed by stream copy, with the moov
-moved to the start (`+faststart`) so browsers can seek, into a temporary file
-that then atomically replaces the final one. Several parts exist only when
-the supervisor itself crashed and restored the unit; they are concatenated.
+default_base_moof`, a keyframe every second, a fragment at each keyframe and
+at least every half second, packets flushed): whatever happens to the process,
+the file on disk is readable up to its last half second or so. At the end the
+part(s) are re-muxed by stream copy, with the moov moved to the start
+(`+faststart`) so browsers can seek, into a temporary file that then
+atomically replaces the final one. Several parts exist when the recording was
+resumed (the supervisor crashed, or ffmpeg's input ended early); they are
+concatenated.
 """
 
 import shutil
@@ -19,7 +21,7 @@ from django.conf import settings
 REMUX_TIMEOUT = 600
 
 
-FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000",
+FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "500000",
               "-flush_packets", "1"]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -48,6 +49,11 @@ class Court(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.club})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("recorder-court", args=[self.pk])
 
     def clean(self):
         validate_camera_url(self.camera_url, self.camera_kind)
@@ -159,8 +165,9 @@ class Highlight(models.Model):
 
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="highlights")
     offset = models.FloatField(help_text="Seconds from the start of the recording.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     clip = models.CharField(max_length=500, blank=True, help_text="Clip path, relative to RECORDER_ROOT.")
     clip_duration = models.FloatField(null=True, blank=True)
@@ -174,3 +181,35 @@ class Highlight(models.Model):
     @property
     def clip_path(self) -> Path | None:
         return Path(settings.RECORDER_ROOT) / self.clip if self.clip else None
+
+
+class ClubStorage(models.Model):
+    """A club's retention and storage quota for recordings; blank fields use the server-wide settings."""
+
+    club = models.OneToOneField("mediasuite.Club", on_delete=models.CASCADE, related_name="recording_storage")
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Videos older than this are removed (0 keeps all; blank: "
+        "MEDIASUITE_RECORDER_RETENTION_DAYS).",
+    )
+    quota_gb = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Beyond this, the oldest videos are removed (0: no quota; "
+        "blank: MEDIASUITE_RECORDER_CLUB_QUOTA_GB).",
+    )
+
+    class Meta:
+        verbose_name = "club recording storage"
+        verbose_name_plural = "club recording storage"
+
+    def __str__(self):
+        return f"storage of {self.club}"
+
+    def days(self) -> int:
+        return settings.RECORDER_RETENTION_DAYS if self.retention_days is None else self.retention_days
+
+    def quota(self) -> float:
+        return settings.RECORDER_CLUB_QUOTA_GB if self.quota_gb is None else self.quota_gb

@@ -19,7 +19,7 @@ from mediasuite.policies.accounts import club_ids
 from mediasuite.policies.base import NOTHING, Policy, register
 from mediasuite.roles import Role
 
-from .models import CameraSession, Court, Recording
+from .models import CameraSession, ClubStorage, Court, Recording
 
 
 @register(Court)
@@ -58,4 +58,14 @@ class RecordingPolicy(Policy):
             return club
         if action in ("view", "stop", "add"):
             return club & Q(user=user)
+        return NOTHING
+
+
+@register(ClubStorage)
+class ClubStoragePolicy(Policy):
+    """Retention and quota of a club: its club admins set them; players see nothing."""
+
+    def scope(self, user, role, action):
+        if role == Role.CLUB_ADMIN:
+            return Q(club_id__in=club_ids(user))
         return NOTHING

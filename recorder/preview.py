@@ -9,6 +9,7 @@ closes only its own connection to the proxy.
 
 import asyncio
 import contextlib
+import json
 import urllib.error
 import urllib.request
 
@@ -36,6 +37,14 @@ def _port(court) -> int:
 
 
 def status(court) -> dict | None:
+    """The proxy's live status (asked over HTTP), else its last status file, None when it is not running."""
+    port = proxy_port(court.proxy_unit_name)
+    if port is not None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/info", timeout=2) as answer:
+                return json.loads(answer.read())
+        except (OSError, ValueError):
+            pass
     return proxy_status(court.proxy_unit_name)
 
 

@@ -83,7 +83,7 @@ class Proxy:
         self.latest: bytes = b""
         self.latest_at = 0.0
         self.data_at = 0.0  # last byte from the camera (an RTSP copy carries no JPEG)
-        self.frame_event = asyncio.Event()
+        self.idle_since = 0.0  # when the last consumer left
         self.has_consumers = asyncio.Event()
         self.connected = False
         self.lost = False
@@ -141,8 +141,6 @@ class Proxy:
         for consumer in list(self.consumers):
             if consumer.kind != "ts":
                 consumer.offer(frame)
-        self.frame_event.set()
-        self.frame_event = asyncio.Event()
 
     async def upstream(self):
         failures = 0
@@ -150,16 +148,18 @@ class Proxy:
             await self.has_consumers.wait()
             healthy = 0
             try:
-                async for frame in self.read_camera():
-                    if frame is not None:
-                        self.publish(frame)
-                    healthy += 1
-                    if healthy == HEALTHY_FRAMES:
-                        failures = 0
-                    if not self.consumers and time.time() - self.idle_since > IDLE_GRACE:
-                        break
-                else:
-                    self.last_error = "the camera closed the stream"
+                # aclosing: leaving the loop closes the camera connection (or its ffmpeg) at once.
+                async with contextlib.aclosing(self.read_camera()) as frames:
+                    async for frame in frames:
+                        if frame is not None:
+                            self.publish(frame)
+                        healthy += 1
+                        if healthy == HEALTHY_FRAMES:
+                            failures = 0
+                        if not self.consumers and time.time() - self.idle_since > IDLE_GRACE:
+                            break
+                    else:
+                        self.last_error = "the camera closed the stream"
             except (
                 TimeoutError,
                 OSError,
@@ -176,10 +176,6 @@ class Proxy:
             failures += 1
             self.reconnects += 1
             await asyncio.sleep(backoff_delay(failures))
-
-    @property
-    def idle_since(self) -> float:
-        return getattr(self, "_idle_since", 0.0)
 
     async def read_camera(self):
         if urlsplit(self.source).scheme in ("rtsp", "rtsps"):
@@ -297,7 +293,7 @@ class Proxy:
     def leave(self, consumer: Consumer):
         self.consumers.discard(consumer)
         if not self.consumers:
-            self._idle_since = time.time()
+            self.idle_since = time.time()
             self.has_consumers.clear()
 
     async def serve(self, reader, writer):
@@ -326,8 +322,8 @@ class Proxy:
         await writer.drain()
 
     async def snapshot(self, writer):
-        if not self.latest or time.time() - self.latest_at > READ_TIMEOUT:
-            consumer = Consumer("raw")
+        if not self.connected or not self.latest or time.time() - self.latest_at > 1.0:
+            consumer = Consumer("raw")  # wakes the upstream connection when it is idle
             self.join(consumer)
             try:
                 frame = await asyncio.wait_for(consumer.queue.get(), READ_TIMEOUT)

@@ -187,12 +187,18 @@ def cut_highlights(rec: Recording, duration: float | None):
             Highlight.objects.filter(pk=highlight.pk).update(clip=relative, clip_duration=clip)
 
 
-def unit_exited(unit, code, expected):
-    """on_exit hook of the `recording` unit kind (in the supervisor): end the recording, finalize aside.
+PLAN_SLACK = 2.0  # seconds: ffmpeg's -t counts from its own start, a little after the request
 
-    An exit nobody asked for (planned duration reached: ffmpeg's `-t`; a crash;
-    kill -9) also ends the recording: the unit is not restarted into a second
-    file. The re-mux runs in a thread so the supervisor loop keeps its beat.
+
+def unit_exited(unit, code, expected):
+    """on_exit hook of the `recording` unit kind (in the supervisor): end or resume the recording.
+
+    - a stop that was asked for, the planned duration reached (ffmpeg's `-t`), or
+      ffmpeg killed by a signal (kill -9, a crash): the recording ends and is
+      finalized (the re-mux runs in a thread so the supervisor loop keeps its beat);
+    - ffmpeg ended early by itself (its input ended or timed out: the camera or its
+      proxy went away): the recording goes on; the supervisor starts the unit again
+      after its backoff, into the next part, and the parts are joined at the end.
     """
     rec = (
         Recording.objects.select_related("session", "court", "club", "user")
@@ -202,7 +208,14 @@ def unit_exited(unit, code, expected):
     if rec is None:
         return
     if not expected:
-        reason = "planned duration reached" if code == 0 else f"ffmpeg ended unexpectedly (exit {code})"
+        planned_end = rec.elapsed() >= rec.planned_seconds - PLAN_SLACK
+        if code is not None and code >= 0 and not planned_end and rec.state == RecordingState.RECORDING:
+            with transaction.atomic():
+                _record("recorder.recording.interrupted", rec, None,
+                        f"Recording of {rec.session.session_id}: ffmpeg's input ended (exit {code}); "
+                        "it goes on into a new part when the camera is back", exit_code=code)
+            return
+        reason = "planned duration reached" if planned_end else f"ffmpeg ended unexpectedly (exit {code})"
         with transaction.atomic():
             if Recording.objects.filter(pk=rec.pk, state=RecordingState.RECORDING).update(
                 state=RecordingState.STOPPING, stopped_at=timezone.now(), stop_reason=reason

@@ -197,3 +197,25 @@ def _handler_for(camera: RtspCamera):
             send(sock, ("RTSP/1.0 200 OK\r\n" + "\r\n".join(reply) + "\r\n\r\n" + body).encode())
 
     return Handler
+
+
+def main(argv=None):
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description="A synthetic RTSP camera (H.264 test pattern).")
+    parser.add_argument("--port", type=int, default=8554)
+    parser.add_argument("--fps", type=int, default=10)
+    parser.add_argument("--size", default="640x360", help="WIDTHxHEIGHT")
+    args = parser.parse_args(argv)
+    camera = RtspCamera(port=args.port, size=args.size, fps=args.fps).start()
+    print(f"synthetic RTSP camera on {camera.url}", flush=True)
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    camera.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -91,7 +91,12 @@ def recordings_page(request):
     return render(
         request,
         "recorder/recordings.html",
-        {"recordings": recordings, "may_manage": may_manage, "live_after": safe_cursor()},
+        {
+            "recordings": recordings,
+            "may_manage": may_manage,
+            "clubs": policy_for(Club).queryset(request.user, "view"),
+            "live_after": safe_cursor(),
+        },
     )
 
 

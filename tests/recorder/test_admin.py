@@ -92,3 +92,39 @@ def test_quota_removes_the_oldest_videos_first(club, people, settings):
     report = cleanup.run([club.pk])
     assert report["over_quota_removed"] == 1
     assert list(Recording.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_per_club_retention_overrides_the_server_default(club, other_club, people, admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from recorder import cleanup
+    from recorder.models import ClubStorage
+
+    response = admin_client("admin").post("/admin/recorder/clubstorage/add/",
+                                          {"club": club.pk, "retention_days": 7, "quota_gb": ""})
+    assert response.status_code == 302
+    assert ClubStorage.objects.get().retention_days == 7
+    foreign = admin_client("admin").post("/admin/recorder/clubstorage/add/",
+                                         {"club": other_club.pk, "retention_days": 1, "quota_gb": ""})
+    assert foreign.status_code == 200 and ClubStorage.objects.count() == 1  # not a club of theirs
+    assert admin_client("player").get("/admin/recorder/clubstorage/").status_code == 302
+    old_mine = make_recording(make_session(make_court(club), people["player"], "sess_1_1"))
+    old_theirs = make_recording(make_session(make_court(other_club), people["other_player"], "sess_2_1"))
+    Recording.objects.update(started_at=timezone.now() - timedelta(days=30))
+    report = cleanup.run(None)
+    assert report["expired_removed"] == 1
+    assert not Recording.objects.filter(pk=old_mine.pk).exists()
+    assert Recording.objects.filter(pk=old_theirs.pk).exists()  # the server default keeps everything
+
+
+def test_deleting_a_court_removes_its_proxy_unit(admin_client, club):
+    from recorder import sessions
+
+    court = make_court(club)  # a court with sessions keeps its history: disable it instead
+    sessions.ensure_proxy(court)
+    assert Unit.objects.filter(name=f"cam-{court.pk}").exists()
+    response = admin_client("admin").post(f"/admin/recorder/court/{court.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Court.objects.exists() and not Unit.objects.filter(name=f"cam-{court.pk}").exists()

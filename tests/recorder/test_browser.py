@@ -42,3 +42,25 @@ def test_record_from_the_court_page_and_play_it_on_the_recordings_page(superviso
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.currentTime = 1;"
                   " return v.play(); }")
     page.wait_for_function("() => document.querySelector('video').currentTime > 1.2", timeout=20_000)
+
+
+def test_club_page_shows_a_recording_start_live_and_recordings_page_deletes(court, people, login, web, club):
+    from recorder import recording, sessions
+
+    from .helpers import make_court, make_recording, make_session
+
+    page = login(people["admin"], f"/clubs/{club.pk}/courts/")
+    card = page.locator(f"[data-court='{court.pk}'] [data-role=state]")
+    assert card.text_content() == "free"
+    session = sessions.create(people["player"], court)
+    recording.start(people["player"], session, 5)  # another user, elsewhere: the page follows the events
+    page.wait_for_function(f"() => document.querySelector(\"[data-court='{court.pk}'] [data-role=state]\")"
+                           ".textContent === 'recording'", timeout=20_000)
+
+    done = make_recording(make_session(make_court(club, "Court 2"), people["player"], "sess_2_1"))
+    page.goto(f"{web}/recordings/")
+    assert page.locator("[data-recording='sess_2_1'] video").count() == 1
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("[data-recording='sess_2_1'] [data-role=delete]")
+    page.wait_for_selector("[data-recording='sess_2_1']", state="detached", timeout=20_000)
+    assert not done.path.exists()

@@ -148,3 +148,10 @@ def test_preview_token_is_bound_to_its_session_and_expires(people, club, api, se
     assert anonymous.get(f"/api/preview/{created['session_id']}/info?token=forged").status_code in (401, 403)
     settings.RECORDER_PREVIEW_TOKEN_SECONDS = -1
     assert anonymous.get(info_url).status_code in (401, 403)
+
+
+def test_recordings_page_links_the_courts_of_the_users_clubs_only(people, club, other_club):
+    client = Client()
+    client.force_login(people["admin"])
+    page = client.get("/recordings/").content.decode()
+    assert f"/clubs/{club.pk}/courts/" in page and f"/clubs/{other_club.pk}/courts/" not in page

@@ -56,7 +56,7 @@ def test_one_recording_and_20_previews_use_one_upstream_connection(spawn, superv
         snapshot = requests.get(url.replace("stream.mjpeg", "snapshot.jpg"), timeout=10)
         assert snapshot.status_code == 200 and snapshot.content[:2] == b"\xff\xd8"
         info = requests.get(url.replace("stream.mjpeg", "info"), timeout=10).json()
-        assert info["proxy"]["upstream_connections"] == 1, info
+        assert info["proxy"]["connected"] is True and info["proxy"]["upstream_connections"] == 1, info
         assert info["proxy"]["consumers"] >= VIEWERS + 1  # the previews and the recorder
         assert info["recording"]["state"] == "recording"
     finally:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from mediasuite.models import Event
+from mediasuite.models import Event, Unit
 from recorder import recording, sessions
 from recorder.models import Recording
 from tests.conftest import wait_for
@@ -21,14 +21,26 @@ def start(user, court, minutes=5):
     return recording.start(user, session, minutes)
 
 
+def sigint_time(rec) -> float:
+    """When the supervisor signalled the recording's ffmpeg (its unit went `stopping`), as time.time()."""
+    unit = Unit.objects.get(name=rec.unit_name)
+    events = Event.objects.filter(kind="unit.state", subject_id=str(unit.pk), payload__state="stopping")
+    event = events.order_by("-id").first()
+    return event.created_at.timestamp()
+
+
 def test_ten_seconds_give_a_ten_second_mp4_with_the_moov_first(supervisor, court, people):
     rec = start(people["player"], court)
     began = first_part_written(rec)
+    began_wall = time.time()
     elapse(10, began)
     recording.stop(people["player"], rec)
     rec = finished(rec)
     assert rec.state == "finalized", rec.stderr_tail
-    assert abs(duration_of(rec.path) - 10) <= 1
+    duration = duration_of(rec.path)
+    recorded = sigint_time(rec) - began_wall  # 10 s, plus the supervisor's reaction to the stop
+    assert abs(duration - recorded) <= 1
+    assert 9 <= duration <= 11 + max(0.0, recorded - 10)
     boxes = top_level_boxes(rec.path)
     assert boxes.index("moov") < boxes.index("mdat"), boxes
     assert "moof" not in boxes  # re-muxed: a plain, seekable MP4
@@ -75,6 +87,7 @@ def test_a_stalled_camera_is_still_stopped_within_12s_with_a_valid_file(supervis
 def test_camera_gone_for_5s_and_back_gives_one_file_covering_both_parts(supervisor, court, camera, people):
     rec = start(people["player"], court)
     began = first_part_written(rec)
+    began_wall = time.time()
     elapse(3, began)
     camera.stop()
     gone = time.monotonic()
@@ -87,11 +100,10 @@ def test_camera_gone_for_5s_and_back_gives_one_file_covering_both_parts(supervis
     back = camera.counter
     wait_for(lambda: camera.counter >= back + 20, timeout=20, message="2 s of frames after the return")
     recording.stop(people["player"], rec)
-    total = time.monotonic() - began
     rec = finished(rec)
     assert rec.state == "finalized", rec.stderr_tail
     assert list(rec.path.parent.glob(f"{rec.session.session_id}*.mp4")) == [rec.path]
-    assert abs(duration_of(rec.path) - total) <= 1.5
+    assert abs(duration_of(rec.path) - (sigint_time(rec) - began_wall)) <= 1.5
     lost = Event.objects.get(kind="recorder.camera.lost")
     assert lost.payload["recording"] == rec.session.session_id
 
@@ -179,10 +191,41 @@ def test_kill_9_of_the_supervisor_loses_at_most_a_second(supervisor, spawn, cour
     resumed = time.monotonic()
     elapse(4, resumed)
     recording.stop(people["player"], rec)
-    stopped = time.monotonic()
     rec = finished(rec)
+    stopped = time.monotonic() - (time.time() - sigint_time(rec))  # when the new supervisor signalled it
     assert rec.state == "finalized", rec.stderr_tail
     event = Event.objects.get(kind="recorder.recording.finalized", subject_id=str(rec.pk))
     assert event.payload["parts"] == 2
     duration = duration_of(rec.path)
     assert (killed - began) + (stopped - resumed) - 1 <= duration <= (stopped - began) + 0.5
+
+
+def test_an_rtsp_camera_that_drops_resumes_into_the_same_recording(supervisor, club, people):
+    from recorder.models import Court
+    from recorder.rtsp_camera import RtspCamera
+
+    from .conftest import probe
+
+    camera = RtspCamera(size="320x240", fps=10).start()
+    try:
+        court = Court.objects.create(club=club, name="RTSP court", camera_url=camera.url, camera_kind="rtsp")
+        rec = start(people["player"], court)
+        began = first_part_written(rec)
+        elapse(3, began)
+        camera.stop()
+        wait_for(lambda: Event.objects.filter(kind="recorder.recording.interrupted").exists(), timeout=40,
+                 message="the recording's input to end while the camera is away")
+        camera.start()
+        second = rec.parts_dir / "001.mp4"
+        wait_for(lambda: second.is_file() and second.stat().st_size > 0, timeout=60,
+                 message="the recording to go on into a second part")
+        elapse(3, time.monotonic())
+        recording.stop(people["player"], rec)
+        rec = finished(rec)
+        assert rec.state == "finalized", rec.stderr_tail
+        assert Event.objects.get(kind="recorder.recording.finalized").payload["parts"] == 2
+        assert probe(rec.path)["streams"][0]["codec_name"] == "h264"
+        assert duration_of(rec.path) >= 5
+        assert list(rec.path.parent.glob(f"{rec.session.session_id}*.mp4")) == [rec.path]
+    finally:
+        camera.stop()
