@@ -72,7 +72,7 @@ def plan(torrent: Torrent) -> list[tuple[str, str, int]]:
     return items
 
 
-def verify_pieces(torrent: Torrent, folder: Path, parts: dict[str, Path]):
+def verify_pieces(torrent: Torrent, parts: dict[str, Path]):
     """Check every piece hash of the .torrent over the pulled files, in the torrent's file order."""
     meta = TorrentFile(bytes(torrent.torrent_file))
     sha, filled, index = hashlib.sha1(), 0, 0
@@ -148,8 +148,10 @@ def pull_home(torrent: Torrent, worker: str) -> int:
     incoming = incoming_dir(torrent)
     incoming.mkdir(parents=True, exist_ok=True)
     parts = {rel: incoming / f"{rel}.part" for _, rel, _ in items}
-    for part in parts.values():
+    for rel, part in parts.items():
         part.parent.mkdir(parents=True, exist_ok=True)
+        if (incoming / rel).exists() and not part.exists():  # renamed just before a crash: checked again
+            os.replace(incoming / rel, part)
     resumed = sum(p.stat().st_size for p in parts.values() if p.exists())
     progress = Progress(torrent, worker, resumed)
     with sftp_client.Connection() as connection:
@@ -179,7 +181,7 @@ def pull_home(torrent: Torrent, worker: str) -> int:
                 future.result()
     if torrent.torrent_file:
         try:
-            verify_pieces(torrent, incoming, parts)
+            verify_pieces(torrent, parts)
         except TransferError:
             for part in parts.values():
                 part.unlink(missing_ok=True)

@@ -37,11 +37,18 @@ class PathOutsideRoot(SftpError):
     pass
 
 
+def remote_root(root: str | None = None) -> str:
+    """SEEDBOX_REMOTE_ROOT normalised; refused unless it is an absolute folder other than /."""
+    given = root if root is not None else settings.SEEDBOX_REMOTE_ROOT
+    normal = posixpath.normpath(given) if given else ""
+    if not normal.startswith("/") or normal == "/":
+        raise PathOutsideRoot("SEEDBOX_REMOTE_ROOT must be an absolute folder (not /) on the seedbox.")
+    return normal
+
+
 def confined(path: str, root: str | None = None) -> str:
     """`path` normalised, refused unless it lies strictly inside the remote root."""
-    root = posixpath.normpath(root if root is not None else settings.SEEDBOX_REMOTE_ROOT)
-    if not root or root == "/" or not root.startswith("/"):
-        raise PathOutsideRoot("SEEDBOX_REMOTE_ROOT must be an absolute folder (not /) on the seedbox.")
+    root = remote_root(root)
     if "\x00" in path:
         raise PathOutsideRoot(f"remote path {path!r} contains a NUL byte")
     normal = posixpath.normpath(posixpath.join(root, path))
