@@ -360,6 +360,8 @@ SEEDBOX_STAGING_DIR = env.str("SEEDBOX_STAGING_DIR", default=str(DATA_DIR / "sta
 # The staging dir as Sonarr/Radarr see it (another machine or container); empty: the same path.
 SEEDBOX_ARR_STAGING_DIR = env.str("SEEDBOX_ARR_STAGING_DIR", default="")
 SEEDBOX_TRANSFER_PARALLEL = env.int("SEEDBOX_TRANSFER_PARALLEL", default=2)
+# A file this big is pulled in SEEDBOX_TRANSFER_PARALLEL ranges, one SSH connection each (0: never).
+SEEDBOX_SPLIT_MIN = env.int("SEEDBOX_SPLIT_MIN", default=0)
 SEEDBOX_BANDWIDTH_LIMIT = env.int("SEEDBOX_BANDWIDTH_LIMIT", default=0)  # bytes/s for one transfer, 0: none
 SEEDBOX_CLAIM_TTL = env.int("SEEDBOX_CLAIM_TTL", default=120)  # a step silent this long may be taken over
 SEEDBOX_MAX_ATTEMPTS = env.int("SEEDBOX_MAX_ATTEMPTS", default=5)

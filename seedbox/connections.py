@@ -16,7 +16,7 @@ def _rtorrent():
 def _sftp():
     with sftp_client.Connection(timeout=10) as connection:
         sftp = connection.sftp()
-        root = sftp_client.confined("x", settings.SEEDBOX_REMOTE_ROOT).rsplit("/", 1)[0]
+        root = sftp_client.remote_root()
         sftp.stat(root)
         return f"{connection.where}, remote root {root} readable"
 

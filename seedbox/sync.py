@@ -8,9 +8,11 @@ stored for every torrent still on the seedbox; a change of them writes one
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from mediasuite import events
 
@@ -21,6 +23,8 @@ from .models import State, Torrent
 logger = logging.getLogger("mediasuite.seedbox")
 
 METRICS = ("size_bytes", "left_bytes", "down_rate", "ratio", "base_path")
+# Without rTorrent these cannot go on; later states have their data at home already.
+BEFORE_HOME = (State.SENT, State.DOWNLOADING, State.REMOTE_COMPLETE)
 
 
 def poll(client=None) -> dict:
@@ -29,10 +33,15 @@ def poll(client=None) -> dict:
     items = client.poll()
     counts = {"polled": len(items), "completed": 0, "missing": 0}
     tracked = Torrent.objects.filter(state__in=lifecycle.ON_SEEDBOX)
+    lost_before = timezone.now() - timedelta(seconds=settings.SEEDBOX_CLAIM_TTL)
     for torrent in tracked:
         item = items.get(torrent.infohash)
         if item is None:
             counts["missing"] += 1
+            if torrent.state in BEFORE_HOME and torrent.state_changed_at < lost_before:
+                lifecycle.fail(torrent, torrent.state, "rTorrent does not list this torrent (any more): it "
+                               "dropped the add or it was removed outside MediaSuite; it will be added again",
+                               resume=State.QUEUED)
             continue
         update_metrics(torrent, item)
         if torrent.state == State.SENT and not item.complete:

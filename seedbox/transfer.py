@@ -7,6 +7,7 @@ then is the whole folder renamed, in one atomic rename, into `ready/`: an
 importer never sees a partial file.
 """
 
+import glob
 import hashlib
 import logging
 import os
@@ -72,7 +73,7 @@ def plan(torrent: Torrent) -> list[tuple[str, str, int]]:
     return items
 
 
-def verify_pieces(torrent: Torrent, folder: Path, parts: dict[str, Path]):
+def verify_pieces(torrent: Torrent, parts: dict[str, Path]):
     """Check every piece hash of the .torrent over the pulled files, in the torrent's file order."""
     meta = TorrentFile(bytes(torrent.torrent_file))
     sha, filled, index = hashlib.sha1(), 0, 0
@@ -139,6 +140,79 @@ def run(torrent_id: int, worker: str) -> str:
     return f"{torrent.infohash}: transferred (resumed from {resumed} bytes)"
 
 
+def ranges(size: int, count: int) -> list[tuple[int, int]]:
+    """[(start, length)] of the ranges a file of `size` bytes is pulled in.
+
+    When SEEDBOX_SPLIT_MIN is set, a file of that many bytes or more is
+    pulled in `count` ranges, each over its own SSH connection into its own
+    part file (resumed like any .part), then joined: for seedboxes that cap
+    the speed of each connection. Off by default: on an uncapped link the
+    join (a local copy) costs more than the extra connections bring.
+    """
+    split = settings.SEEDBOX_SPLIT_MIN
+    if count <= 1 or not split or size < split:
+        return [(0, size)]
+    step = -(-size // count)
+    return [(start, min(step, size - start)) for start in range(0, size, step)]
+
+
+def range_part(part: Path, count: int, index: int) -> Path:
+    return part.with_name(f"{part.name}-{count}-{index}")
+
+
+def file_tasks(remote: str, part: Path, size: int, parallel: int) -> list[tuple[str, Path, int, int]]:
+    """[(remote, local part, start, length)] to pull one file, resuming what its part files hold."""
+    part.parent.mkdir(parents=True, exist_ok=True)
+    final = part.with_name(part.name.removesuffix(".part"))
+    if final.exists() and not part.exists():  # renamed just before a crash: checked again
+        os.replace(final, part)
+    pieces = ranges(size, parallel)
+    wanted = {range_part(part, len(pieces), n) for n in range(len(pieces))} if len(pieces) > 1 else set()
+    for leftover in part.parent.glob(f"{glob.escape(part.name)}-*"):
+        if leftover not in wanted:  # ranges of another SEEDBOX_TRANSFER_PARALLEL: start them again
+            leftover.unlink()
+    if len(pieces) == 1 or (part.exists() and part.stat().st_size == size):
+        return [(remote, part, 0, size)]
+    part.unlink(missing_ok=True)
+    return [(remote, range_part(part, len(pieces), n), start, length)
+            for n, (start, length) in enumerate(pieces)]
+
+
+def run_tasks(tasks, parallel: int, progress=None):
+    """Pull every task, `parallel` at a time, each over its own SSH connection."""
+
+    def one(task):
+        remote, local, start, length = task
+        try:
+            with sftp_client.Connection() as own:
+                sftp_client.pull(own.sftp(), remote, local, length, progress=progress,
+                                 limit=settings.SEEDBOX_BANDWIDTH_LIMIT, start=start)
+            if progress is not None and progress.lost:
+                raise ClaimLost()
+            if local.stat().st_size != length:
+                raise TransferError(f"{local.name}: got {local.stat().st_size} of {length} bytes")
+        finally:
+            db.connection.close()  # this thread's own connection (progress beats)
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        for future in [pool.submit(one, task) for task in tasks]:
+            future.result()
+
+
+def join_ranges(part: Path):
+    """Join the range files of `part` (if it was pulled in ranges) into `part`."""
+    pieces = sorted(part.parent.glob(f"{glob.escape(part.name)}-*"),
+                    key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    if not pieces:
+        return
+    with open(part, "wb") as whole:
+        for piece in pieces:
+            with open(piece, "rb") as chunk:
+                shutil.copyfileobj(chunk, whole, 1 << 22)
+    for piece in pieces:
+        piece.unlink()
+
+
 def pull_home(torrent: Torrent, worker: str) -> int:
     """Pull every file into .incoming, check it, rename into ready/; the bytes that were already there."""
     ready = ready_dir(torrent)
@@ -146,40 +220,26 @@ def pull_home(torrent: Torrent, worker: str) -> int:
         return 0
     items = plan(torrent)
     incoming = incoming_dir(torrent)
-    incoming.mkdir(parents=True, exist_ok=True)
+    parallel = max(1, settings.SEEDBOX_TRANSFER_PARALLEL)
     parts = {rel: incoming / f"{rel}.part" for _, rel, _ in items}
-    for part in parts.values():
-        part.parent.mkdir(parents=True, exist_ok=True)
-    resumed = sum(p.stat().st_size for p in parts.values() if p.exists())
-    progress = Progress(torrent, worker, resumed)
+    tasks = [task for remote, rel, size in items for task in file_tasks(remote, parts[rel], size, parallel)]
+    resumed = sum(t[1].stat().st_size for t in tasks if t[1].exists())
     with sftp_client.Connection() as connection:
-        def one(item):
-            remote, rel, size = item
-            sftp = connection.sftp()
-            try:
-                remote_size = sftp_client.size_of(sftp, remote)
-                if remote_size is None:
-                    raise TransferError(f"{remote} is missing on the seedbox")
-                if remote_size != size:
-                    what = "truncated" if remote_size < size else "larger"
-                    raise TransferError(f"{remote} is {remote_size} bytes on the seedbox but the torrent "
-                                        f"says {size}: {what}; refusing to import it")
-                sftp_client.pull(sftp, remote, parts[rel], size, progress=progress,
-                                 limit=settings.SEEDBOX_BANDWIDTH_LIMIT)
-                if progress.lost:
-                    raise ClaimLost()
-                if parts[rel].stat().st_size != size:
-                    raise TransferError(f"{rel}: got {parts[rel].stat().st_size} of {size} bytes")
-            finally:
-                sftp.close()
-                db.connection.close()  # this thread's own connection (progress beats)
-
-        with ThreadPoolExecutor(max_workers=max(1, settings.SEEDBOX_TRANSFER_PARALLEL)) as pool:
-            for future in [pool.submit(one, item) for item in items]:
-                future.result()
+        sftp = connection.sftp()
+        for remote, _rel, size in items:
+            remote_size = sftp_client.size_of(sftp, remote)
+            if remote_size is None:
+                raise TransferError(f"{remote} is missing on the seedbox")
+            if remote_size != size:
+                what = "truncated" if remote_size < size else "larger"
+                raise TransferError(f"{remote} is {remote_size} bytes on the seedbox but the torrent "
+                                    f"says {size}: {what}; refusing to import it")
+    run_tasks(tasks, parallel, Progress(torrent, worker, resumed))
+    for part in parts.values():
+        join_ranges(part)
     if torrent.torrent_file:
         try:
-            verify_pieces(torrent, incoming, parts)
+            verify_pieces(torrent, parts)
         except TransferError:
             for part in parts.values():
                 part.unlink(missing_ok=True)

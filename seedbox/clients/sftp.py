@@ -37,11 +37,18 @@ class PathOutsideRoot(SftpError):
     pass
 
 
+def remote_root(root: str | None = None) -> str:
+    """SEEDBOX_REMOTE_ROOT normalised; refused unless it is an absolute folder other than /."""
+    given = root if root is not None else settings.SEEDBOX_REMOTE_ROOT
+    normal = posixpath.normpath(given) if given else ""
+    if not normal.startswith("/") or normal == "/":
+        raise PathOutsideRoot("SEEDBOX_REMOTE_ROOT must be an absolute folder (not /) on the seedbox.")
+    return normal
+
+
 def confined(path: str, root: str | None = None) -> str:
     """`path` normalised, refused unless it lies strictly inside the remote root."""
-    root = posixpath.normpath(root if root is not None else settings.SEEDBOX_REMOTE_ROOT)
-    if not root or root == "/" or not root.startswith("/"):
-        raise PathOutsideRoot("SEEDBOX_REMOTE_ROOT must be an absolute folder (not /) on the seedbox.")
+    root = remote_root(root)
     if "\x00" in path:
         raise PathOutsideRoot(f"remote path {path!r} contains a NUL byte")
     normal = posixpath.normpath(posixpath.join(root, path))
@@ -140,8 +147,8 @@ def _answer(sftp: paramiko.SFTPClient, responses: _Responses, num: int):
 
 
 def pull(sftp: paramiko.SFTPClient, remote: str, local: Path, size: int,
-         progress: Callable[[int], bool] | None = None, limit: int = 0) -> int:
-    """Append `remote` to `local` from where `local` ends, up to `size` bytes; returns the bytes read.
+         progress: Callable[[int], bool] | None = None, limit: int = 0, start: int = 0) -> int:
+    """Append `remote` bytes [start, start + size) to `local` from where `local` ends; the bytes read.
 
     Reads are pipelined by hand (IN_FLIGHT requests of REQUEST_SIZE in
     flight, answers written in order): paramiko's own prefetch buffers the
@@ -167,7 +174,8 @@ def pull(sftp: paramiko.SFTPClient, remote: str, local: Path, size: int,
             while True:
                 while len(pending) < IN_FLIGHT and next_offset < size:
                     length = min(REQUEST_SIZE, size - next_offset)
-                    num = sftp._async_request(responses, CMD_READ, handle, int64(next_offset), int(length))
+                    num = sftp._async_request(responses, CMD_READ, handle, int64(start + next_offset),
+                                              int(length))
                     pending.append((num, next_offset, length))
                     next_offset += length
                 if not pending:
@@ -176,10 +184,10 @@ def pull(sftp: paramiko.SFTPClient, remote: str, local: Path, size: int,
                 data = _answer(sftp, responses, num)
                 while len(data) < length:  # a short read: fetch the gap before what follows
                     gap = len(data)
-                    _, answer = sftp._request(CMD_READ, handle, int64(at + gap), int(length - gap))
+                    _, answer = sftp._request(CMD_READ, handle, int64(start + at + gap), int(length - gap))
                     extra = answer.get_string()
                     if not extra:
-                        raise SftpError(f"{remote} ended at {at + gap} bytes, expected {size}")
+                        raise SftpError(f"{remote} ended at {start + at + gap} bytes, expected more")
                     data += extra
                 target.write(data)
                 read += len(data)

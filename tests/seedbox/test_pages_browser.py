@@ -73,3 +73,37 @@ def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedb
         lifecycle.ignore(operator, torrent)
         row = page.locator(f'tr[data-torrent="{torrent.pk}"] [data-role=state]')
         wait_for(lambda: row.inner_text() == "ignored", timeout=20, message="the row to show ignored")
+
+
+@pytest.mark.browser
+def test_activity_page_buttons(page, spawn, make_user):
+    operator = make_user("operator", Role.SUPER_ADMIN)
+    torrent = Torrent.objects.create(infohash="e" * 40, key="k-e", name="Stuck.Release", media_type="movie",
+                                     tmdb_id=603, state="import_blocked", reason="Unknown Movie")
+    other = Torrent.objects.create(infohash="f" * 40, key="k-f", name="Other.Release", media_type="movie",
+                                   tmdb_id=604, state="import_pending")
+    _, web = start_web(spawn)
+    page.goto(f"{web}/accounts/login/?next=/seedbox/")
+    page.fill("#id_username", operator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{web}/seedbox/")
+
+    row = page.locator(f'tr[data-torrent="{torrent.pk}"]')
+    assert "Unknown Movie" in row.locator("[data-role=reason]").inner_text()
+    assert page.locator(f'tr[data-torrent="{other.pk}"] [data-action=retry]').is_hidden()
+    row.locator("[data-action=retry]").click()
+    wait_for(lambda: row.locator("[data-role=state]").inner_text() == "import_pending", timeout=20,
+             message="the retried row to show import_pending")
+    assert row.locator("[data-action=retry]").is_hidden()
+    torrent.refresh_from_db()
+    assert torrent.state == "import_pending"
+
+    row.locator("[data-action=retry]").evaluate("b => b.hidden = false")
+    row.locator("[data-action=retry]").click()  # not retryable any more: the API's 409 is shown
+    page.locator("#action-error").wait_for(state="visible")
+    assert "import_pending" in page.locator("#action-error").inner_text()
+
+    page.click("#test-connections")
+    page.locator('[data-connection="rtorrent"]').wait_for()
+    assert "SEEDBOX_RTORRENT_URL" in page.locator('[data-connection="rtorrent"]').inner_text()

@@ -49,3 +49,28 @@ def test_unreachable_rtorrent_is_a_clear_error():
         assert "SEEDBOX_RTORRENT_URL" in str(exc)
     else:
         raise AssertionError("expected RtorrentError")
+
+
+def test_a_torrent_rtorrent_dropped_fails_and_is_added_again(seedbox, seedbox_settings, transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from seedbox import pipeline, sync
+    from seedbox.bencode import TorrentFile
+    from seedbox.models import State, Torrent
+
+    data, infohash = seedbox.seed("Dropped.mkv", {"Dropped.mkv": os.urandom(40_000)})
+    torrent = Torrent.objects.create(infohash=TorrentFile(data).infohash, key="k-drop", torrent_file=data,
+                                     media_type="movie", tmdb_id=603, state=State.SENT,
+                                     state_changed_at=timezone.now() - timedelta(hours=1))
+    sync.poll()
+    torrent.refresh_from_db()
+    assert torrent.state == State.FAILED and "does not list" in torrent.reason
+
+    Torrent.objects.filter(pk=torrent.pk).update(next_retry_at=timezone.now() - timedelta(seconds=1))
+    pipeline.tick(inline=True)
+    torrent.refresh_from_db()
+    assert torrent.state in (State.SENT, State.DOWNLOADING, State.REMOTE_COMPLETE, State.TRANSFERRING,
+                             State.TRANSFERRED)
+    assert infohash in seedbox.client.hashes()

@@ -81,18 +81,25 @@ def test_corrupt_piece_is_refused_when_the_torrent_file_is_known(finished, seedb
 
 
 @pytest.mark.processes
-def test_killed_worker_resumes_and_nothing_is_ready_before_whole(finished, seedbox, seedbox_settings, spawn,
-                                                                 tmp_path):
-    content = os.urandom(8 * 1024 * 1024)
+@pytest.mark.parametrize("ranges", [1, 3], ids=["one-stream", "three-ranges"])
+def test_killed_worker_resumes_and_nothing_is_ready_before_whole(ranges, finished, seedbox, seedbox_settings,
+                                                                 spawn):
+    content = os.urandom(12 * 1024 * 1024)
+    seedbox_settings.SEEDBOX_TRANSFER_PARALLEL = ranges
+    seedbox_settings.SEEDBOX_SPLIT_MIN = 1024 * 1024
     torrent = finished("Big.mkv", {"Big.mkv": content})
-    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(512 * 1024)}
+    env = {**seedbox.env(seedbox_settings.SEEDBOX_STAGING_DIR), "SEEDBOX_BANDWIDTH_LIMIT": str(512 * 1024),
+           "SEEDBOX_TRANSFER_PARALLEL": str(ranges), "SEEDBOX_SPLIT_MIN": str(1024 * 1024)}
     worker = spawn("transfer-1", "seedbox", "transfer", str(torrent.pk), "--worker", "w1", env=env)
-    part = transfer.incoming_dir(torrent) / "Big.mkv.part"
-    wait_for(lambda: part.exists() and part.stat().st_size >= 1024 * 1024, timeout=60,
-             message="the first worker to pull at least 1 MiB")
+    incoming = transfer.incoming_dir(torrent)
+
+    def pulled():
+        return sum(p.stat().st_size for p in incoming.glob("Big.mkv.part*")) if incoming.exists() else 0
+
+    wait_for(lambda: pulled() >= 1024 * 1024, timeout=60, message="the first worker to pull at least 1 MiB")
     os.kill(worker.pid, signal.SIGKILL)
     worker.popen.wait(10)
-    kept = part.stat().st_size
+    kept = pulled()
     assert 0 < kept < len(content)
     assert not transfer.ready_dir(torrent).exists()
     assert Torrent.objects.get(pk=torrent.pk).state == State.TRANSFERRING
