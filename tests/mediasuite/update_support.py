@@ -144,7 +144,8 @@ class Installation:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.web.pid, signal.SIGTERM)
         try:
-            self.web.wait(60)
+            # As systemd's TimeoutStopSec: daphne can hang at exit when a request was in flight.
+            self.web.wait(15)
         except subprocess.TimeoutExpired:
             self.web.kill()
             self.web.wait(5)
