@@ -22,6 +22,7 @@ Every request is kept in `requests` as (monotonic time, status, body).
 """
 
 import json
+import math
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,7 +74,8 @@ class FakeDiscord:
 
     def _limits(self, now: float) -> dict:
         recent = [t for t in self.sent_at if now - t < self.window]
-        reset_after = self.window - (now - recent[0]) if recent else self.window
+        # Whole milliseconds, rounded up: a client waiting exactly this long finds the slot free.
+        reset_after = math.ceil((self.window - (now - recent[0]) if recent else self.window) * 1000) / 1000
         return {"X-RateLimit-Limit": str(self.limit),
                 "X-RateLimit-Remaining": str(max(0, self.limit - len(recent))),
                 "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
@@ -93,7 +95,7 @@ class FakeDiscord:
             self.sent_at = [t for t in self.sent_at if now - t < self.window]
             retry = self.forced.pop(0) if self.forced else None
             if retry is None and len(self.sent_at) >= self.limit:
-                retry = self.window - (now - self.sent_at[0])
+                retry = math.ceil((self.window - (now - self.sent_at[0])) * 1000) / 1000
             if retry is not None:
                 headers = {**self._limits(now), "X-RateLimit-Remaining": "0",
                            "Retry-After": str(max(1, round(retry))), "X-RateLimit-Scope": "user"}

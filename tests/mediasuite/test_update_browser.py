@@ -50,7 +50,8 @@ def test_update_shows_progress_then_the_overlay_and_reloads_once(installation, p
     page.click("button[type=submit]")
     page.wait_for_url(f"{inst.base}/system/")
     assert page.inner_text("#running-version") == inst.commit_a[:12]
-    page.wait_for_function(f"document.getElementById('remote-version').textContent === '{b[:12]}'")
+    page.wait_for_function(f"document.getElementById('remote-version').textContent === '{b[:12]}'",
+                           timeout=60_000)
 
     dialogs, loads = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))

@@ -144,7 +144,9 @@ class Installation:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.web.pid, signal.SIGTERM)
         try:
-            self.web.wait(60)
+            # As systemd's TimeoutStopSec: daphne can hang at exit when a request was in flight;
+            # runall's supervisord stops its three programs first (the worker may take 30 s).
+            self.web.wait(90 if self.web.args[-1] == "runall" else 15)
         except subprocess.TimeoutExpired:
             self.web.kill()
             self.web.wait(5)

@@ -1,7 +1,7 @@
 """Serve MediaSuite (HTTP, WebSockets, static files) with daphne."""
 
 import logging
-import sys
+import os
 
 from daphne.access import AccessLogGenerator
 from daphne.cli import CommandLineInterface
@@ -50,4 +50,7 @@ class Command(BaseCommand):
         asked = restart.stop_reactor_on_exit_request()
         _CommandLine().run(["-b", host, "-p", str(port), "--proxy-headers", "mediasuite.asgi:application"])
         if asked.is_set():
-            sys.exit(settings.RESTART_EXIT_CODE)
+            # os._exit: a sync request caught in flight can leave a worker thread waiting for the
+            # stopped reactor, and the interpreter's exit would wait for it forever.
+            logging.shutdown()
+            os._exit(settings.RESTART_EXIT_CODE)

@@ -121,6 +121,8 @@
         return startReconnect();
       }
       if (FINISHED.indexOf(data.state) >= 0) {
+        // Restarted into a version this page was not drawn by, between two polls: show it.
+        if (data.state === "done" && data.service_restart && !fresh) return reloadOnce();
         el("update-button").disabled = false;
         return;
       }
