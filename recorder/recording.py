@@ -97,7 +97,7 @@ def start(actor, session: CameraSession, minutes: int | None = None) -> Recordin
         control.ensure_unit(
             rec.unit_name,
             "recording",
-            {"recording": rec.pk},
+            {"recording": rec.pk, "parts": str(rec.parts_dir)},
             club=club,
             owner=session.user,
             desired=Desired.RUNNING,

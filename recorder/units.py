@@ -157,8 +157,8 @@ def _recording_log(unit):
 
 
 def _recording_progress(unit, child):
-    rec = _recording(unit)
-    newest = max((p.stat().st_mtime for p in rec.parts_dir.glob("*.mp4")), default=0.0)
+    parts = Path(unit.config["parts"]) if unit.config.get("parts") else _recording(unit).parts_dir  # no query
+    newest = max((p.stat().st_mtime for p in parts.glob("*.mp4")), default=0.0)
     age = time.time() - max(newest, child.started + 20)
     if age > RECORDING_SILENT_AFTER:
         return f"stuck: no video written for {age:.0f}s (is the camera proxy running?)"

@@ -4,12 +4,19 @@ import asyncio
 import random
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from recorder.camera import SyntheticCamera
 from recorder.proxy import BACKOFF_BASE, BACKOFF_CAP, Consumer, backoff_delay, jpeg_frames
 from tests.conftest import ROOT, wait_for
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: a browser test may have left Playwright's loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_backoff_grows_is_capped_never_zero_and_jittered():
@@ -27,7 +34,7 @@ def test_a_full_consumer_queue_drops_its_oldest_frame():
             consumer.offer(bytes([n]))
         return [await consumer.queue.get() for _ in range(consumer.queue.qsize())], consumer.dropped
 
-    kept, dropped = asyncio.run(scenario())
+    kept, dropped = run(scenario())
     assert kept == [b"\x07", b"\x08", b"\x09"] and dropped == 7
 
 
@@ -43,8 +50,8 @@ def test_jpeg_frames_cut_multipart_and_raw_streams():
         reader.feed_eof()
         return [frame async for frame in jpeg_frames(reader)]
 
-    assert asyncio.run(frames(multipart, 7)) == [jpeg] * 3
-    assert asyncio.run(frames(jpeg * 4, 1000)) == [jpeg] * 4
+    assert run(frames(multipart, 7)) == [jpeg] * 3
+    assert run(frames(jpeg * 4, 1000)) == [jpeg] * 4
 
 
 def test_the_proxy_closes_the_camera_when_no_consumer_is_left(tmp_path):
