@@ -51,6 +51,11 @@ def wake_file(channel_name: str) -> Path:
     return Path(settings.UNITS_DIR) / f"channel-{channel_name}" / "wake"
 
 
+def launch_file(channel_name: str) -> Path:
+    """Touched by the playout process each time it starts an ffmpeg: the watchdog's clock starts there."""
+    return Path(settings.UNITS_DIR) / f"channel-{channel_name}" / "launched"
+
+
 def _wake(channel_name: str):
     """Tell a playout process on this host to look now (others look every couple of seconds)."""
     path = wake_file(channel_name)

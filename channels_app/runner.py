@@ -70,6 +70,7 @@ class Runner:
         self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW, settings.CHANNELS_SEGMENT_SECONDS)
         self.wake = playout.wake_file(self.channel.name)
         self.wake_seen = self._wake_mtime()
+        self.launched = playout.launch_file(self.channel.name)
         self.stopping = False
         self.crashes: list[float] = []
         self.audience = (0, 0)
@@ -155,6 +156,7 @@ class Runner:
         with open(self.ffmpeg_log, "ab") as ffmpeg_log:
             ffmpeg_log.write(f"--- {time.strftime('%F %T')} {video.name} at {offset:.1f}s\n".encode())
             ffmpeg_log.flush()
+            self.launched.touch()
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
                                             stderr=ffmpeg_log)
         published, position, last_db = set(), offset, time.monotonic()

@@ -10,12 +10,20 @@ from mediasuite.supervisor.registry import UnitKind, register
 from . import hls, paths, playout
 from .models import Channel, Trigger
 
-# Django's start and the first segment come before the watchdog looks.
-STARTUP_GRACE = 10.0
+# A playout process that has not started its ffmpeg yet is still starting Django: when many channels
+# start at once on a small machine that takes tens of seconds, and it is no stuck ffmpeg.
+BOOT_LIMIT = 60.0
 
 
 def _channel(unit) -> Channel | None:
     return Channel.objects.filter(name=unit.config.get("channel", "")).first()
+
+
+def _mtime(path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def command(unit) -> list[str]:
@@ -27,21 +35,31 @@ def env(unit) -> dict:
 
 
 def progress(unit, child) -> str | None:
-    """The watchdog: no new segment for three segment durations means ffmpeg is stuck."""
-    limit = 3 * settings.CHANNELS_SEGMENT_SECONDS
-    playlist = paths.hls_root() / unit.config.get("channel", "") / hls.PLAYLIST
-    try:
-        last = playlist.stat().st_mtime
-    except OSError:
-        last = 0.0
-    last = max(last, child.started + STARTUP_GRACE)
-    age = time.time() - last
-    if age <= limit:
-        return None
+    """The watchdog: no new segment for three segment durations since ffmpeg started means it is stuck.
+
+    The clock starts when the playout process launches an ffmpeg (its launch
+    file), not when the process was spawned, so that a slow start of Django
+    is not taken for a frozen ffmpeg (which would restart every channel of a
+    busy machine in a loop).
+    """
+    name = unit.config.get("channel", "")
+    now = time.time()
+    launched = _mtime(playout.launch_file(name))
+    if launched < child.started:
+        booting = now - child.started
+        if booting <= BOOT_LIMIT:
+            return None
+        reason = f"stuck: the playout process started no ffmpeg in {booting:.0f}s (limit {BOOT_LIMIT:.0f}s)"
+    else:
+        limit = 3 * settings.CHANNELS_SEGMENT_SECONDS
+        age = now - max(launched, _mtime(paths.hls_root() / name / hls.PLAYLIST))
+        if age <= limit:
+            return None
+        reason = f"stuck: no new HLS segment for {age:.1f}s (limit {limit:.1f}s)"
     channel = _channel(unit)
     if channel is not None:
         playout.set_resume_trigger(channel.pk, Trigger.WATCHDOG)
-    return f"stuck: no new HLS segment for {age:.1f}s (limit {limit:.1f}s)"
+    return reason
 
 
 def on_exit(unit, code, expected):
