@@ -35,6 +35,7 @@ from tests.seedbox.conftest import Seedbox  # noqa: E402
 
 
 def timed(label, func, size):
+    os.sync()  # the previous run's gigabyte written back first, so that no run pays for another's
     start = time.perf_counter()
     func()
     seconds = time.perf_counter() - start

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import paramiko
 from django.conf import settings
+from paramiko.buffered_pipe import BufferedPipe
 from paramiko.sftp import CMD_DATA, CMD_READ, CMD_STATUS, int64
 
 logger = logging.getLogger("mediasuite.seedbox")
@@ -55,6 +56,26 @@ def confined(path: str, root: str | None = None) -> str:
     if not normal.startswith(root + "/"):
         raise PathOutsideRoot(f"remote path {path!r} is outside SEEDBOX_REMOTE_ROOT ({root})")
     return normal
+
+
+class _ByteArrayPipe(BufferedPipe):
+    """paramiko's channel input buffer on a bytearray instead of an array.array.
+
+    paramiko's buffer drops what was read with `del buffer[:n]`, which moves
+    every byte still buffered: with megabytes of pipelined answers waiting
+    that is most of a transfer's CPU. A bytearray drops its head without
+    moving the rest.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._buffer = bytearray()
+
+    def _buffer_frombytes(self, data):
+        self._buffer.extend(data)
+
+    def _buffer_tobytes(self, limit=None):
+        return bytes(self._buffer[:limit])
 
 
 class Connection:
@@ -103,8 +124,15 @@ class Connection:
                             "or set SEEDBOX_SFTP_KNOWN_HOSTS")
 
     def sftp(self) -> paramiko.SFTPClient:
-        return paramiko.SFTPClient.from_transport(self.transport, window_size=WINDOW,
-                                                  max_packet_size=MAX_PACKET)
+        """A new SFTP channel (what SFTPClient.from_transport does, with the faster input buffer)."""
+        try:
+            channel = self.transport.open_session(window_size=WINDOW, max_packet_size=MAX_PACKET)
+            channel.in_buffer = _ByteArrayPipe()
+            channel.invoke_subsystem("sftp")
+            return paramiko.SFTPClient(channel)
+        except (OSError, paramiko.SSHException) as exc:
+            raise SftpError(f"SFTP to {self.where} failed: {exc}. Check the SEEDBOX_SFTP_* settings.") \
+                from exc
 
     def close(self):
         transport = getattr(self, "transport", None)
