@@ -382,3 +382,15 @@ TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")
 TVDB_API_KEY = _secret("TVDB_API_KEY")
 TORZNAB_URL = env.str("TORZNAB_URL", default="")
 TORZNAB_API_KEY = _secret("TORZNAB_API_KEY")
+
+# Trailers
+YOUTUBE_API_URL = env.str("YOUTUBE_API_URL", default="https://www.googleapis.com/youtube/v3")
+YOUTUBE_API_KEY = _secret("YOUTUBE_API_KEY")
+TRAILERS_CACHE_TTL = env.int("TRAILERS_CACHE_TTL", default=7 * 86400)  # seconds candidates stay fresh
+TRAILERS_YOUTUBE_RESULTS = env.int("TRAILERS_YOUTUBE_RESULTS", default=8)
+TRAILERS_REFRESH_SPACING = env.float("TRAILERS_REFRESH_SPACING", default=2.0)  # s between media, bulk refresh
+# Download the locked trailer next to the media (Plex: "<Movie> (<Year>)-trailer.<ext>") with yt-dlp.
+TRAILERS_DOWNLOAD = env.bool("TRAILERS_DOWNLOAD", default=False)
+TRAILERS_MOVIES_ROOT = env.str("TRAILERS_MOVIES_ROOT", default="")
+TRAILERS_SERIES_ROOT = env.str("TRAILERS_SERIES_ROOT", default="")
+TRAILERS_DOWNLOAD_FORMAT = env.str("TRAILERS_DOWNLOAD_FORMAT", default="best[ext=mp4]/best")
