@@ -27,6 +27,15 @@ MEDIA_PARAMS = [
 ]
 
 
+class Text(serializers.CharField):
+    """A JSON string, never a number turned into one (`{"video_id": 12}` is a mistake, not "12")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class Operator(permissions.BasePermission):
     message = "Only a super admin may manage trailers."
 
@@ -36,15 +45,15 @@ class Operator(permissions.BasePermission):
 
 
 class VideoSerializer(serializers.Serializer):
-    video_id = serializers.CharField(max_length=200)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    channel = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    video_id = Text(max_length=200)
+    title = Text(max_length=300, required=False, allow_blank=True, default="")
+    channel = Text(max_length=200, required=False, allow_blank=True, default="")
     duration = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
                                         help_text="Seconds.")
     thumbnail = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="",
                                help_text="Where it plays; a YouTube watch URL for a YouTube id.")
-    source = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+    source = Text(max_length=20, required=False, allow_blank=True, default="",
                                    help_text="tmdb, youtube or url.")
 
 
@@ -64,7 +73,7 @@ class TrailerInfoSerializer(serializers.Serializer):
 
 
 class SearchRequestSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+    title = Text(max_length=300, required=False, allow_blank=True, default="",
                                   help_text="What YouTube is searched for; the stored title if empty.")
     year = serializers.IntegerField(min_value=1870, max_value=2200, required=False, allow_null=True,
                                     default=None)
@@ -73,7 +82,7 @@ class SearchRequestSerializer(serializers.Serializer):
 
 
 class LockRequestSerializer(serializers.Serializer):
-    video_id = serializers.CharField(max_length=200, required=False,
+    video_id = Text(max_length=200, required=False,
                                      help_text="One of the cached candidates.")
     video = VideoSerializer(required=False, help_text="Or a video given whole (e.g. a direct URL).")
 
@@ -86,7 +95,7 @@ class LockRequestSerializer(serializers.Serializer):
 class RefreshItemSerializer(serializers.Serializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices)
     external_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    title = Text(max_length=300, required=False, allow_blank=True, default="")
     year = serializers.IntegerField(min_value=1870, max_value=2200, required=False, allow_null=True,
                                     default=None)
 

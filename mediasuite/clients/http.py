@@ -76,7 +76,8 @@ def limiter(name: str, interval: float | None = None) -> RateLimiter:
 
 
 def request(session: requests.Session, method: str, url: str, *, what: str, timeout: float = 20.0,
-            rate: RateLimiter | None = None, **kwargs) -> requests.Response:
+            rate: RateLimiter | None = None, accept: tuple[int, ...] = (), **kwargs) -> requests.Response:
+    """One call, 429s waited out; an error status raises ServiceError unless listed in `accept`."""
     for attempt in range(RETRIES + 1):
         if rate is not None:
             rate.wait()
@@ -92,6 +93,8 @@ def request(session: requests.Session, method: str, url: str, *, what: str, time
             else:
                 time.sleep(wait)
             continue
+        if response.status_code in accept:
+            return response
         if response.status_code in (401, 403):
             raise ServiceError(f"{what} refused the API key ({response.status_code}); check its setting.")
         if response.status_code >= 400:

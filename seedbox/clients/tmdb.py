@@ -10,7 +10,8 @@ from django.conf import settings
 from mediasuite.clients.http import ServiceError, limiter, request
 
 
-def _get(path: str, **params) -> dict:
+def _get(path: str, missing_ok: bool = False, **params) -> dict:
+    """The JSON answer of GET `path`; with `missing_ok` a 404 (no such movie/series) is an empty answer."""
     key = settings.TMDB_API_KEY
     if not key:
         raise ServiceError("TMDB is not configured: set TMDB_API_KEY.")
@@ -19,8 +20,9 @@ def _get(path: str, **params) -> dict:
         session.headers["Authorization"] = f"Bearer {key}"
     else:
         params["api_key"] = key
-    return request(session, "GET", f"{settings.TMDB_API_URL.rstrip('/')}{path}", params=params, what="TMDB",
-                   rate=limiter("tmdb")).json()
+    response = request(session, "GET", f"{settings.TMDB_API_URL.rstrip('/')}{path}", params=params, what="TMDB",
+                       rate=limiter("tmdb"), accept=(404,) if missing_ok else ())
+    return {} if response.status_code == 404 else response.json()
 
 
 def search_movies(query: str) -> list[dict]:
@@ -44,4 +46,4 @@ def tv_id_for_tvdb(tvdb_id: int) -> int | None:
 def videos(media_type: str, tmdb_id: int) -> list[dict]:
     """The videos TMDB lists for a movie or a TV series (https://developer.themoviedb.org/reference/movie-videos)."""
     kind = "movie" if media_type == "movie" else "tv"
-    return _get(f"/{kind}/{int(tmdb_id)}/videos").get("results") or []
+    return _get(f"/{kind}/{int(tmdb_id)}/videos", missing_ok=True).get("results") or []
