@@ -26,7 +26,7 @@ PROGRESS_STEP = 10.0  # percent between two progress events
 
 def safe_name(text: str) -> str:
     """A file name from a title: no separators, no control characters, no leading dots."""
-    return " ".join(UNSAFE.sub(" ", text).split()).lstrip(".").strip()[:200]
+    return " ".join(UNSAFE.sub(" ", text).split()).lstrip(". ").strip()[:200]
 
 
 def media_name(entry: TrailerEntry) -> str:

@@ -39,3 +39,17 @@ def operator(people):
 @pytest.fixture
 def client(api, operator):
     return api.as_user(operator)
+
+
+def run_queued() -> list:
+    """Run, in this process, the django-q2 jobs waiting in the ORM broker (what a worker would do)."""
+    from django.utils.module_loading import import_string
+    from django_q.models import OrmQ
+
+    results = []
+    for row in OrmQ.objects.order_by("id"):
+        task = row.task
+        row.delete()
+        func = task["func"] if callable(task["func"]) else import_string(task["func"])
+        results.append(func(*task["args"], **task["kwargs"]))
+    return results
