@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediasuite.context_processors.navigation",
+                "trailers.context_processors.trailers",
             ],
         },
     },
