@@ -201,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
