@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from channel_setup import django_on_a_fresh_data_dir  # noqa: E402
+from channel_setup import django_on_a_fresh_data_dir
 
 RUNS = 15
 

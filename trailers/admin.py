@@ -1,4 +1,4 @@
-"""Trailer entries in the admin: status column, lock / unlock / refresh / download through the domain modules."""
+"""Trailer entries in the admin: status column; lock, unlock, refresh, download through the domain."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +24,7 @@ def _each(verb, func):
             except (PermissionDenied, Conflict, ValidationError, ServiceError) as exc:
                 refused.append(f"{entry}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
         if done:
-            modeladmin.message_user(request, f"{verb.capitalize()}: {done} entr{'y' if done == 1 else 'ies'}.",
-                                    messages.SUCCESS)
+            modeladmin.message_user(request, f"{verb.capitalize()}: {done} trailer(s).", messages.SUCCESS)
         for line in refused:
             modeladmin.message_user(request, line, messages.ERROR)
 
@@ -63,11 +62,12 @@ class TrailerEntryAdmin(PolicyAdmin):
     actions = [_each("lock first candidate", _lock_first),
                _each("unlock", lambda actor, e: locks.unlock_trailer(e.media_type, e.external_id, actor)),
                refresh_trailers,
-               _each("download", lambda actor, e: download.queue_download(e.media_type, e.external_id, actor))]
+               _each("download",
+                     lambda actor, e: download.queue_download(e.media_type, e.external_id, actor))]
     fields = ("media_type", "external_id", "title", "year", "status", "locked_video_id", "locked_title",
-              "locked_channel", "locked_duration", "locked_url", "locked_thumbnail", "locked_at", "candidates",
-              "fetched_at", "ttl", "media_path", "download_state", "download_progress", "download_path",
-              "download_error", "extra", "created_at")
+              "locked_channel", "locked_duration", "locked_url", "locked_thumbnail", "locked_at",
+              "candidates", "fetched_at", "ttl", "media_path", "download_state", "download_progress",
+              "download_path", "download_error", "extra", "created_at")
     readonly_fields = tuple(f for f in fields if f not in ("title", "year", "media_path"))
 
     def has_add_permission(self, request):

@@ -20,8 +20,9 @@ def _get(path: str, missing_ok: bool = False, **params) -> dict:
         session.headers["Authorization"] = f"Bearer {key}"
     else:
         params["api_key"] = key
-    response = request(session, "GET", f"{settings.TMDB_API_URL.rstrip('/')}{path}", params=params, what="TMDB",
-                       rate=limiter("tmdb"), accept=(404,) if missing_ok else ())
+    url = f"{settings.TMDB_API_URL.rstrip('/')}{path}"
+    response = request(session, "GET", url, params=params, what="TMDB", rate=limiter("tmdb"),
+                       accept=(404,) if missing_ok else ())
     return {} if response.status_code == 404 else response.json()
 
 

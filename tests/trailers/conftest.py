@@ -24,8 +24,10 @@ def tmdb(settings):
 def youtube(settings):
     with FakeYoutube() as fake:
         settings.YOUTUBE_API_URL, settings.YOUTUBE_API_KEY = fake.api_url, fake.api_key
-        fake.add_video("vKQi3bBA1y8", "The Matrix - Trailer (HD)", "Warner Bros.", "PT2M26S", match="the matrix")
-        fake.add_video("m8e-FF8MsqU", "The Matrix Official Trailer", "Movieclips", "PT2M20S", match="the matrix")
+        fake.add_video("vKQi3bBA1y8", "The Matrix - Trailer (HD)", "Warner Bros.", "PT2M26S",
+                       match="the matrix")
+        fake.add_video("m8e-FF8MsqU", "The Matrix Official Trailer", "Movieclips", "PT2M20S",
+                       match="the matrix")
         fake.add_video("Zq6xV8bq6CE", "The Matrix fan trailer", "Fans", "PT1H2M3S", match="the matrix")
         fake.add_video("HhesaQXLuRY", "Breaking Bad Trailer", "AMC", "PT1M", match="breaking bad")
         yield fake

@@ -32,8 +32,10 @@ def test_list_shows_status_and_lock_then_unlock_actions(signed_in):
     signed_in.post("/admin/trailers/trailerentry/", {"action": "lock_first_candidate_trailers",
                                                      "_selected_action": [target.pk]})
     target.refresh_from_db()
-    assert target.status == Status.LOCKED and target.locked_video_id == "vKQi3bBA1y8" and target.candidates == []
-    signed_in.post("/admin/trailers/trailerentry/", {"action": "unlock_trailers", "_selected_action": [target.pk]})
+    assert target.status == Status.LOCKED and target.locked_video_id == "vKQi3bBA1y8"
+    assert target.candidates == []
+    signed_in.post("/admin/trailers/trailerentry/",
+                   {"action": "unlock_trailers", "_selected_action": [target.pk]})
     target.refresh_from_db()
     assert target.status == Status.UNLOCKED
 
@@ -43,8 +45,8 @@ def test_refresh_action_queues_one_job(signed_in, django_capture_on_commit_callb
 
     target = entry()
     with django_capture_on_commit_callbacks(execute=True):
-        answer = signed_in.post("/admin/trailers/trailerentry/", {"action": "refresh_trailers",
-                                                                  "_selected_action": [target.pk]}, follow=True)
+        answer = signed_in.post("/admin/trailers/trailerentry/",
+                                {"action": "refresh_trailers", "_selected_action": [target.pk]}, follow=True)
     assert b"queued for 1 media" in answer.content
     assert OrmQ.objects.count() == 1
 

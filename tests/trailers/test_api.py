@@ -1,4 +1,4 @@
-"""Trailers API: operator only, the dialog's calls, the original agent route, media lists with trailer_status."""
+"""Trailers API: operator only, the dialog's calls, the original agent route, trailer_status in lists."""
 
 import pytest
 from django.db import connection
@@ -8,18 +8,19 @@ from mediasuite.models import Event
 from trailers.models import Status, TrailerEntry
 
 URL = "/api/trailers/movie/603"
+AGENT = "/api/agent/get_locked_trailer_id"
 
 
 @pytest.mark.parametrize("who", ["admin", "player", "other_admin"])
 def test_only_the_operator_manages_trailers(who, people, api):
-    TrailerEntry.objects.create(media_type="movie", external_id=603, status=Status.LOCKED, locked_video_id="x",
-                                locked_url="https://example.org/x.mp4")
+    TrailerEntry.objects.create(media_type="movie", external_id=603, status=Status.LOCKED,
+                                locked_video_id="x", locked_url="https://example.org/x.mp4")
     client = api.as_user(people[who])
     for method, url, body in (("get", URL, None), ("post", f"{URL}/search", {}),
                               ("post", f"{URL}/lock", {"video_id": "x"}), ("post", f"{URL}/unlock", None),
                               ("post", f"{URL}/download", None), ("get", "/api/trailers", None),
                               ("post", "/api/trailers/refresh", {"media": []}),
-                              ("get", "/api/agent/get_locked_trailer_id?media_type=movie&external_id=603", None)):
+                              ("get", f"{AGENT}?media_type=movie&external_id=603", None)):
         response = getattr(client, method)(url, body, format="json")
         assert response.status_code == 403, (url, response.content)
         assert "super admin" in response.json()["error"]
@@ -89,7 +90,7 @@ BAD = [
     ("post", "/api/trailers/movie/603/lock", {"video_id": 12}, "video_id"),
     ("post", "/api/trailers/movie/603/lock", {"video": {"video_id": "x", "url": "ftp://a/b"}}, "url"),
     ("post", "/api/trailers/movie/603/lock", {"video": {"video_id": "not a youtube id"}}, "url"),
-    ("post", "/api/trailers/movie/603/lock", {"video": {"video_id": "a\x00b", "url": "http://a/b"}}, "video_id"),
+    ("post", f"{URL}/lock", {"video": {"video_id": "a\x00b", "url": "http://a/b"}}, "video_id"),
     ("post", "/api/trailers/movie/603/lock", {"video": "x"}, "video"),
     ("post", "/api/trailers/refresh", {}, "media"),
     ("post", "/api/trailers/refresh", {"media": "all"}, "media"),
@@ -129,8 +130,8 @@ def test_unknown_media_locked_by_id_is_409_and_creates_nothing(client):
 def test_media_search_carries_trailer_status_in_at_most_2_queries(client, tmdb):
     for n in range(2, 40):
         tmdb.add_movie(700 + n, f"The Matrix Part {n}", "2003-01-01")
-    TrailerEntry.objects.create(media_type="movie", external_id=603, status=Status.LOCKED, locked_video_id="x",
-                                locked_url="https://example.org/x")
+    TrailerEntry.objects.create(media_type="movie", external_id=603, status=Status.LOCKED,
+                                locked_video_id="x", locked_url="https://example.org/x")
     TrailerEntry.objects.create(media_type="movie", external_id=705, status=Status.UNLOCKED,
                                 candidates=[{"video_id": "y"}])
     with CaptureQueriesContext(connection) as queries:

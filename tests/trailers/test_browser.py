@@ -9,7 +9,8 @@ from tests.fakes.tmdb import FakeTmdb
 from trailers import locks
 from trailers.models import Status, TrailerEntry
 
-CANDIDATES = [{"video_id": "aaaaaaaaaaa", "title": "Reloaded trailer", "channel": "Warner Bros.", "duration": 150,
+CANDIDATES = [{"video_id": "aaaaaaaaaaa", "title": "Reloaded trailer", "channel": "Warner Bros.",
+               "duration": 150,
                "thumbnail": "", "url": "https://www.youtube.com/watch?v=aaaaaaaaaaa", "source": "youtube"},
               {"video_id": "bbbbbbbbbbb", "title": "Reloaded teaser", "channel": "Fans", "duration": 60,
                "thumbnail": "", "url": "https://www.youtube.com/watch?v=bbbbbbbbbbb", "source": "youtube"}]
@@ -66,8 +67,7 @@ def test_trailer_buttons_colours_lock_and_live(page, spawn, make_user):
 
         # A lock made elsewhere (another tab, the API, the admin) repaints the button live.
         locks.lock_trailer("movie", 605, {"video_id": "ccccccccccc", "title": "Revolutions trailer"})
-        page.locator('#trailer-search-results .trailer-btn[data-trailer-key="movie:605"].btn-outline-success') \
-            .wait_for()
+        page.locator('#trailer-search-results [data-trailer-key="movie:605"].btn-outline-success').wait_for()
 
         # A locked trailer plays at once.
         button(page, "movie:603").click()

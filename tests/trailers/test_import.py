@@ -14,11 +14,13 @@ OLD = {
                   "locked_video_data": {"videoId": "vKQi3bBA1y8", "title": "The Matrix - Trailer",
                                         "thumbnail": "https://i.ytimg.com/vi/vKQi3bBA1y8/hq.jpg",
                                         "channel": "Warner Bros."}},
-    "tv_81189": {"is_locked": False, "last_search_timestamp": "2025-10-10T08:00:00", "next_page_token": "CAUQAA",
-                 "search_results": [{"videoId": "HhesaQXLuRY", "title": "Breaking Bad Trailer", "channel": "AMC",
-                                     "thumbnail": "https://i.ytimg.com/vi/HhesaQXLuRY/hq.jpg"},
-                                    {"videoId": "XZ8daibM3AE", "title": "Breaking Bad Teaser", "channel": "AMC",
-                                     "thumbnail": ""}], "custom": "kept"},
+    "tv_81189": {"is_locked": False, "last_search_timestamp": "2025-10-10T08:00:00",
+                 "next_page_token": "CAUQAA", "custom": "kept",
+                 "search_results": [
+                     {"videoId": "HhesaQXLuRY", "title": "Breaking Bad Trailer", "channel": "AMC",
+                      "thumbnail": "https://i.ytimg.com/vi/HhesaQXLuRY/hq.jpg"},
+                     {"videoId": "XZ8daibM3AE", "title": "Breaking Bad Teaser", "channel": "AMC",
+                      "thumbnail": ""}]},
     "movie_604": {"is_locked": False},
     "book_1": {"is_locked": True, "locked_video_data": {"videoId": "x"}},
     "movie_605": {"is_locked": True, "locked_video_data": {"videoId": "bad\u0000id", "title": "?"}},
@@ -42,7 +44,8 @@ def test_import_brings_locks_and_cached_results(db, tmp_path, youtube, tmdb):
     locked = TrailerEntry.objects.get(media_type="movie", external_id=603)
     assert locked.status == Status.LOCKED and locked.locked_video_id == "vKQi3bBA1y8"
     assert locked.locked_url == "https://www.youtube.com/watch?v=vKQi3bBA1y8"
-    assert locked.locked_channel == "Warner Bros." and locked.locked_at.isoformat().startswith("2025-10-12T10:00")
+    assert locked.locked_channel == "Warner Bros."
+    assert locked.locked_at.isoformat().startswith("2025-10-12T10:00")
     cached = TrailerEntry.objects.get(media_type="series", external_id=81189)
     assert cached.status == Status.UNLOCKED and cached.extra["mms"] == {"custom": "kept"}
     assert [c["video_id"] for c in cached.candidates] == ["HhesaQXLuRY", "XZ8daibM3AE"]

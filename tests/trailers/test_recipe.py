@@ -23,7 +23,7 @@ def test_none_search_unlocked_lock_locked_unlock(db, tmdb, youtube, operator):
     found = search.get_trailer_info(*KEY, "The Matrix", 1999, actor=operator)
     assert found["status"] == Status.UNLOCKED and status.get_trailer_status(*KEY) == Status.UNLOCKED
     ids = [c["video_id"] for c in found["candidates"]]
-    assert ids == ["m8e-FF8MsqU", "vKQi3bBA1y8", "Zq6xV8bq6CE"], "TMDB's trailer first, then YouTube, no dupes"
+    assert ids == ["m8e-FF8MsqU", "vKQi3bBA1y8", "Zq6xV8bq6CE"], "TMDB's trailer first, YouTube, no dupes"
     assert found["candidates"][1]["duration"] == 146 and found["candidates"][1]["channel"] == "Warner Bros."
     assert found["candidates"][2]["duration"] == 3723
     searched = youtube.searches()
@@ -45,7 +45,8 @@ def test_none_search_unlocked_lock_locked_unlock(db, tmdb, youtube, operator):
     assert unlocked.status == Status.UNLOCKED and status.get_trailer_status(*KEY) == Status.UNLOCKED
     assert locks.get_locked_trailer_id(*KEY) is None
     assert [c["video_id"] for c in unlocked.candidates] == ["vKQi3bBA1y8"]
-    kinds = list(Event.objects.filter(subject_type="trailerentry").order_by("id").values_list("kind", flat=True))
+    kinds = list(Event.objects.filter(subject_type="trailerentry").order_by("id")
+                 .values_list("kind", flat=True))
     assert kinds == ["trailer.searched", "trailer.locked", "trailer.unlocked"]
     assert Event.objects.filter(kind="trailer.locked").get().payload["status"] == Status.LOCKED
 
@@ -61,7 +62,8 @@ def test_a_fresh_cache_answers_without_any_http_call(db, tmdb, youtube):
 def test_a_stale_cache_is_searched_again(db, tmdb, youtube, settings):
     search.get_trailer_info(*KEY, "The Matrix", 1999)
     youtube.add_video("NEWNEWNEW11", "The Matrix 4K trailer", match="the matrix")
-    TrailerEntry.objects.update(fetched_at=timezone.now() - timedelta(seconds=settings.TRAILERS_CACHE_TTL + 1))
+    stale = timezone.now() - timedelta(seconds=settings.TRAILERS_CACHE_TTL + 1)
+    TrailerEntry.objects.update(fetched_at=stale)
     again = search.get_trailer_info(*KEY, "The Matrix", 1999)
     assert len(youtube.searches()) == 2 and again["fresh"]
     assert "NEWNEWNEW11" in [c["video_id"] for c in again["candidates"]]
@@ -82,7 +84,8 @@ def test_series_videos_come_through_tmdb_find(db, tmdb, youtube):
 
 
 def test_a_429_is_waited_out(db, tmdb, youtube):
-    youtube.fail_with(429, headers={"Retry-After": "1"}, body={"error": {"code": 429, "message": "slow down"}})
+    youtube.fail_with(429, headers={"Retry-After": "1"},
+                      body={"error": {"code": 429, "message": "slow down"}})
     found = search.get_trailer_info(*KEY, "The Matrix", 1999)
     searches = youtube.searches()
     assert len(searches) == 2 and found["status"] == Status.UNLOCKED
@@ -123,7 +126,8 @@ def test_bulk_status_of_1000_media_takes_at_most_2_queries(db):
     TrailerEntry.objects.bulk_create(
         [TrailerEntry(media_type="movie", external_id=n, status=Status.LOCKED, locked_video_id=f"v{n}")
          for n in range(1, 300)]
-        + [TrailerEntry(media_type="series", external_id=n, status=Status.UNLOCKED, candidates=[{"video_id": "x"}])
+        + [TrailerEntry(media_type="series", external_id=n, status=Status.UNLOCKED,
+                        candidates=[{"video_id": "x"}])
            for n in range(1, 200)])
     media = [("movie", n) for n in range(1, 501)] + [("series", n) for n in range(1, 501)]
     with CaptureQueriesContext(connection) as queries:
