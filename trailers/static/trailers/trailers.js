@@ -64,23 +64,39 @@
     });
   }
 
-  function button(media) {
+  function wire(b, media) {
+    b.trailerMedia = media;
+    b.addEventListener("click", function (e) {
+      e.preventDefault();
+      e.stopPropagation();
+      open(b.trailerMedia, b.getAttribute("data-trailer-status"));
+    });
+  }
+
+  // `lookUp`: the status is not known yet (a row added live): ask the API once.
+  function button(media, lookUp) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "btn btn-sm trailer-btn";
     b.innerHTML = '<i class="bi bi-film"></i>';
     b.setAttribute("data-trailer-key", keyOf(media));
     b.setAttribute("aria-label", "Trailer of " + (media.title || keyOf(media)));
-    b.trailerMedia = {media_type: media.media_type, external_id: keyOf(media).split(":")[1],
-                      title: media.title || "", year: media.year || null};
+    wire(b, {media_type: media.media_type, external_id: keyOf(media).split(":")[1],
+             title: media.title || "", year: media.year || null});
     paint(b, media.trailer_status || "NONE");
-    b.addEventListener("click", function (e) {
-      e.preventDefault();
-      e.stopPropagation();
-      open(b.trailerMedia, b.getAttribute("data-trailer-status"));
-    });
+    if (lookUp) {
+      call("GET", mediaUrl(b.trailerMedia)).then(function (info) { paint(b, info.status); })
+        .catch(function () {});
+    }
     return b;
   }
+
+  // Buttons rendered by the server (templates/trailers/_button.html).
+  document.querySelectorAll(".trailer-btn[data-trailer-key]").forEach(function (b) {
+    var key = b.getAttribute("data-trailer-key").split(":");
+    wire(b, {media_type: key[0], external_id: key[1], title: b.getAttribute("data-title") || "",
+             year: parseInt(b.getAttribute("data-year"), 10) || null});
+  });
 
   function show(id, message) {
     var el = document.getElementById(id);
