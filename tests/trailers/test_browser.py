@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from django_q.models import OrmQ
 
 from mediasuite.roles import Role
 from tests.conftest import PASSWORD, start_web
@@ -75,3 +76,12 @@ def test_trailer_buttons_colours_lock_and_live(page, spawn, make_user):
         src = page.locator("#trailer-player iframe").get_attribute("src")
         assert src.startswith("https://www.youtube-nocookie.com/embed/vKQi3bBA1y8")
         page.locator("#trailer-unlock").wait_for(state="visible")
+
+        # Search again for every listed media: one background job is queued.
+        page.click("#trailer-modal .btn-close")
+        page.locator("#trailer-search-modal").wait_for(state="visible")
+        page.click("#trailer-refresh-all")
+        page.locator("#trailer-refresh-note").wait_for(state="visible")
+        assert "3 media" in page.locator("#trailer-refresh-note").inner_text()
+        [job] = OrmQ.objects.all()
+        assert job.func() == "trailers.tasks.refresh" and len(job.task["args"][0]) == 3

@@ -243,9 +243,12 @@
     var q = document.getElementById("trailer-search-query").value;
     var type = document.getElementById("trailer-search-type").value;
     show("trailer-search-error", "");
+    show("trailer-refresh-note", "");
     call("GET", "/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type).then(function (found) {
       var list = document.getElementById("trailer-search-results");
       list.textContent = "";
+      results = found;
+      document.getElementById("trailer-refresh-all").hidden = !found.length;
       if (!found.length) show("trailer-search-error", "Nothing found for \u201c" + q + "\u201d.");
       found.forEach(function (m) {
         var item = document.createElement("div");
@@ -259,6 +262,19 @@
         item.appendChild(button(m));
         list.appendChild(item);
       });
+    }).catch(function (err) { show("trailer-search-error", err.message); });
+  });
+
+  // Bulk re-search of what the dialog lists: one throttled background job; buttons follow live.
+  var results = [];
+  document.getElementById("trailer-refresh-all").addEventListener("click", function () {
+    var media = results.map(function (m) {
+      return {media_type: m.media_type, external_id: parseInt(keyOf(m).split(":")[1], 10), title: m.title,
+              year: m.year || null};
+    });
+    call("POST", "/api/trailers/refresh", {media: media}).then(function (answer) {
+      show("trailer-refresh-note", "Searching again for " + answer.queued + " media in the background" +
+           " (locked ones are kept); the buttons follow.");
     }).catch(function (err) { show("trailer-search-error", err.message); });
   });
 
