@@ -6,4 +6,4 @@ class TrailersConfig(AppConfig):
     verbose_name = "Trailers"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the TrailerEntry policy)
+        from . import checks, permissions  # noqa: F401  (registers the system checks and the policy)

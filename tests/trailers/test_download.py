@@ -114,3 +114,14 @@ def test_titles_cannot_escape_the_library(db, settings, tmp_path):
     settings.TRAILERS_MOVIES_ROOT = str(tmp_path)
     (tmp_path / "etc passwd (2000)").mkdir()
     assert download.library_folder(entry) == tmp_path / "etc passwd (2000)"
+
+
+def test_system_checks_name_what_the_download_lacks(settings, tmp_path):
+    from trailers.checks import download as check
+
+    settings.TRAILERS_DOWNLOAD = False
+    assert check(None) == []
+    settings.TRAILERS_DOWNLOAD = True
+    settings.TRAILERS_MOVIES_ROOT = str(tmp_path / "missing")
+    settings.TRAILERS_SERIES_ROOT = str(tmp_path)
+    assert [(p.id, "TRAILERS_MOVIES_ROOT" in p.msg) for p in check(None)] == [("trailers.W001", True)]
