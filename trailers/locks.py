@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import download
 from .clients.youtube import watch_url
 from .entries import Conflict, check, for_update, media_key, record, status_of
 from .models import Status, TrailerEntry
@@ -75,8 +76,6 @@ def lock_trailer(media_type, external_id, video: dict | str, actor=None) -> Trai
         record("trailer.locked", entry, actor,
                f"{entry}: trailer locked ({chosen['title'] or chosen['video_id']})")
     logger.info("trailer of %s locked: %s", entry, entry.locked_video_id)
-    from . import download
-
     download.queue_after_lock(entry)
     return entry
 

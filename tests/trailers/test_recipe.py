@@ -141,3 +141,24 @@ def test_bulk_status_of_1000_media_takes_at_most_2_queries(db):
 def test_single_status_is_one_query_and_never_http(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert status.get_trailer_status("series", 42) == Status.NONE
+
+
+def test_a_retry_after_holds_every_caller_of_the_service(transactional_db, tmdb, youtube):
+    """One search is told to wait: a second search started meanwhile waits too, instead of hammering."""
+    import threading
+
+    from tests.conftest import wait_for
+
+    youtube.fail_with(429, headers={"Retry-After": "1"},
+                      body={"error": {"code": 429, "message": "slow down"}})
+    first = threading.Thread(target=search.get_trailer_info, args=("movie", 603, "The Matrix", 1999))
+    first.start()
+    wait_for(lambda: youtube.searches(), message="the first search to reach YouTube")
+    told_at = youtube.searches()[0][0]
+    second = threading.Thread(target=search.get_trailer_info, args=("series", 81189, "Breaking Bad", 2008))
+    second.start()
+    first.join(20)
+    second.join(20)
+    later = youtube.searches()[1:]
+    assert len(later) == 2 and all(r[0] - told_at >= 0.95 for r in later), [r[0] - told_at for r in later]
+    assert TrailerEntry.objects.filter(status=Status.UNLOCKED).count() == 2
