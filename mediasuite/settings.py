@@ -390,6 +390,8 @@ YOUTUBE_API_URL = env.str("YOUTUBE_API_URL", default="https://www.googleapis.com
 YOUTUBE_API_KEY = _secret("YOUTUBE_API_KEY")
 TRAILERS_CACHE_TTL = env.int("TRAILERS_CACHE_TTL", default=7 * 86400)  # seconds candidates stay fresh
 TRAILERS_YOUTUBE_RESULTS = env.int("TRAILERS_YOUTUBE_RESULTS", default=8)
+TRAILERS_LANGUAGE = env.str("TRAILERS_LANGUAGE", default="")  # ISO 639-1, e.g. fr: preferred trailer language
+TRAILERS_MAX_DURATION = env.int("TRAILERS_MAX_DURATION", default=600)  # s; longer videos are no trailers
 TRAILERS_REFRESH_SPACING = env.float("TRAILERS_REFRESH_SPACING", default=2.0)  # s between media, bulk refresh
 # Download the locked trailer next to the media (Plex: "<Movie> (<Year>)-trailer.<ext>") with yt-dlp.
 TRAILERS_DOWNLOAD = env.bool("TRAILERS_DOWNLOAD", default=False)

@@ -39,20 +39,25 @@ def info(entry: TrailerEntry | None, media_type: str, external_id: int) -> dict:
 
 
 def tmdb_candidates(media_type: str, external_id: int) -> list[dict]:
-    """YouTube trailers and teasers TMDB lists for the media, official ones first."""
+    """YouTube trailers and teasers TMDB lists for the media: preferred language, trailers, official first."""
     tmdb_id = external_id if media_type == "movie" else tmdb.tv_id_for_tvdb(external_id)
     if tmdb_id is None:
         return []
-    videos = [v for v in tmdb.videos(media_type, tmdb_id)
+    videos = [v for v in tmdb.videos(media_type, tmdb_id, settings.TRAILERS_LANGUAGE)
               if v.get("site") == "YouTube" and v.get("key") and v.get("type") in TMDB_TYPES]
-    videos.sort(key=lambda v: (v.get("type") != "Trailer", not v.get("official")))
+    language = settings.TRAILERS_LANGUAGE
+    videos.sort(key=lambda v: (bool(language) and v.get("iso_639_1") != language, v.get("type") != "Trailer",
+                               not v.get("official")))
     return [{"video_id": v["key"], "title": v.get("name", ""), "channel": "TMDB", "duration": None,
              "thumbnail": f"https://i.ytimg.com/vi/{v['key']}/hqdefault.jpg",
              "url": youtube.watch_url(v["key"]), "source": "tmdb"} for v in videos]
 
 
 def find_candidates(media_type: str, external_id: int, title: str, year: int | None) -> list[dict]:
-    """TMDB's videos of the media first, then a YouTube search; one failing is logged, both failing raises."""
+    """TMDB's videos of the media first, then a YouTube search; one failing is logged, both failing raises.
+
+    Videos longer than TRAILERS_MAX_DURATION (a full movie, a review) are no trailers: left out.
+    """
     found, errors = [], []
     try:
         found += tmdb_candidates(media_type, external_id)
@@ -64,6 +69,8 @@ def find_candidates(media_type: str, external_id: int, title: str, year: int | N
             found += youtube.search(query)
         except ServiceError as exc:
             errors.append(str(exc))
+    longest = settings.TRAILERS_MAX_DURATION
+    found = [v for v in found if not longest or v["duration"] is None or v["duration"] <= longest]
     if errors and not found:
         raise ServiceError(" ".join(errors))
     for message in errors:

@@ -44,7 +44,11 @@ def tv_id_for_tvdb(tvdb_id: int) -> int | None:
     return found[0]["id"] if found else None
 
 
-def videos(media_type: str, tmdb_id: int) -> list[dict]:
-    """The videos TMDB lists for a movie or a TV series (https://developer.themoviedb.org/reference/movie-videos)."""
+def videos(media_type: str, tmdb_id: int, language: str = "") -> list[dict]:
+    """The videos TMDB lists for a movie or a TV series (https://developer.themoviedb.org/reference/movie-videos).
+
+    With `language` (ISO 639-1) those in it come along with the English and untagged ones.
+    """
     kind = "movie" if media_type == "movie" else "tv"
-    return _get(f"/{kind}/{int(tmdb_id)}/videos", missing_ok=True).get("results") or []
+    params = {"include_video_language": f"{language},en,null"} if language else {}
+    return _get(f"/{kind}/{int(tmdb_id)}/videos", missing_ok=True, **params).get("results") or []

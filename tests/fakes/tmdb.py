@@ -37,10 +37,10 @@ class FakeTmdb(FakeServer):
                                 "first_air_date": first_air_date, "media_type": "tv", "overview": ""}
 
     def add_video(self, kind: str, tmdb_id: int, key: str, name: str, video_type: str = "Trailer",
-                  site: str = "YouTube", official: bool = True):
+                  site: str = "YouTube", official: bool = True, language: str = "en"):
         """A video of the movie or tv series `tmdb_id` (kind "movie" or "tv"), as /videos lists it."""
         self.videos.setdefault((kind, tmdb_id), []).append({
-            "iso_639_1": "en", "iso_3166_1": "US", "name": name, "key": key, "site": site, "size": 1080,
+            "iso_639_1": language, "iso_3166_1": "US", "name": name, "key": key, "site": site, "size": 1080,
             "type": video_type, "official": official, "published_at": "2020-01-01T00:00:00.000Z",
             "id": f"{key}-id"})
 
@@ -58,7 +58,13 @@ class FakeTmdb(FakeServer):
             movies, series = {m["id"] for m in self.movies}, {s["id"] for s in self.series.values()}
             known = movies if kind == "movie" else series
             if tmdb_id in known or (kind, tmdb_id) in self.videos:
-                return 200, {"id": tmdb_id, "results": self.videos.get((kind, tmdb_id), [])}
+                found = self.videos.get((kind, tmdb_id), [])
+                languages = query.get("include_video_language")
+                if languages:  # without it TMDB answers the default language (en) only
+                    found = [v for v in found if v["iso_639_1"] in languages.split(",")]
+                else:
+                    found = [v for v in found if v["iso_639_1"] == "en"]
+                return 200, {"id": tmdb_id, "results": found}
         found = re.fullmatch(r"/3/find/(\d+)", path)
         if method == "GET" and found and query.get("external_source") == "tvdb_id":
             series = self.series.get(int(found[1]))

@@ -29,10 +29,9 @@ class FakeYoutube(FakeServer):
         return f"{self.url}/youtube/v3"
 
     def add_video(self, video_id: str, title: str, channel: str = "Trailers Channel",
-                  duration: str = "PT2M30S",
-                  match: str | None = None):
+                  duration: str = "PT2M30S", match: str | None = None, language: str = "en"):
         self.videos.append({"id": video_id, "title": title, "channel": channel, "duration": duration,
-                            "match": (match or title).lower()})
+                            "match": (match or title).lower(), "language": language})
 
     def searches(self) -> list:
         return [r for r in self.requests if r[2] == "/youtube/v3/search"]
@@ -54,6 +53,8 @@ class FakeYoutube(FakeServer):
                 return 400, _error(400, "invalidParameter", "part=snippet and q are required.")
             words = query["q"].lower()
             found = [v for v in self.videos if v["match"] in words]
+            if query.get("relevanceLanguage"):  # relevant ones first, as YouTube ranks them
+                found.sort(key=lambda v: v["language"] != query["relevanceLanguage"])
             limit = int(query.get("maxResults") or 5)
             items = [{"kind": "youtube#searchResult", "etag": f"etag-{v['id']}",
                       "id": {"kind": "youtube#video", "videoId": v["id"]}, "snippet": self._snippet(v)}

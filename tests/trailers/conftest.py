@@ -28,7 +28,8 @@ def youtube(settings):
                        match="the matrix")
         fake.add_video("m8e-FF8MsqU", "The Matrix Official Trailer", "Movieclips", "PT2M20S",
                        match="the matrix")
-        fake.add_video("Zq6xV8bq6CE", "The Matrix fan trailer", "Fans", "PT1H2M3S", match="the matrix")
+        fake.add_video("Zq6xV8bq6CE", "The Matrix fan trailer", "Fans", "PT3M3S", match="the matrix")
+        fake.add_video("FuLLmovie01", "The Matrix full movie", "Pirates", "PT2H16M", match="the matrix")
         fake.add_video("HhesaQXLuRY", "Breaking Bad Trailer", "AMC", "PT1M", match="breaking bad")
         yield fake
 

@@ -25,7 +25,7 @@ def test_none_search_unlocked_lock_locked_unlock(db, tmdb, youtube, operator):
     ids = [c["video_id"] for c in found["candidates"]]
     assert ids == ["m8e-FF8MsqU", "vKQi3bBA1y8", "Zq6xV8bq6CE"], "TMDB's trailer first, YouTube, no dupes"
     assert found["candidates"][1]["duration"] == 146 and found["candidates"][1]["channel"] == "Warner Bros."
-    assert found["candidates"][2]["duration"] == 3723
+    assert found["candidates"][2]["duration"] == 183, "the 2 h 16 min 'full movie' is no trailer: left out"
     searched = youtube.searches()
     assert len(searched) == 1 and searched[0][3]["q"] == "The Matrix 1999 trailer"
     entry = TrailerEntry.objects.get(media_type="movie", external_id=603)
@@ -162,3 +162,14 @@ def test_a_retry_after_holds_every_caller_of_the_service(transactional_db, tmdb,
     later = youtube.searches()[1:]
     assert len(later) == 2 and all(r[0] - told_at >= 0.95 for r in later), [r[0] - told_at for r in later]
     assert TrailerEntry.objects.filter(status=Status.UNLOCKED).count() == 2
+
+
+def test_the_preferred_language_comes_first_from_both_sources(db, tmdb, youtube, settings):
+    settings.TRAILERS_LANGUAGE = "fr"
+    tmdb.add_video("movie", 603, "bandeannonc", "Matrix - Bande-annonce VF", language="fr")
+    youtube.add_video("matrixvf001", "Matrix bande annonce VF", "Warner France", match="the matrix",
+                      language="fr")
+    found = search.get_trailer_info(*KEY, "The Matrix", 1999)
+    ids = [c["video_id"] for c in found["candidates"]]
+    assert ids[:3] == ["bandeannonc", "m8e-FF8MsqU", "matrixvf001"]
+    assert youtube.searches()[0][3]["relevanceLanguage"] == "fr"

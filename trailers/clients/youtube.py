@@ -47,7 +47,8 @@ def _thumbnail(snippet: dict) -> str:
 def search(query: str, limit: int | None = None) -> list[dict]:
     """Videos for `query`, as candidates {video_id, title, channel, duration, thumbnail, url, source}."""
     limit = limit or settings.TRAILERS_YOUTUBE_RESULTS
-    data = _get("search", part="snippet", type="video", q=query, maxResults=limit)
+    params = {"relevanceLanguage": settings.TRAILERS_LANGUAGE} if settings.TRAILERS_LANGUAGE else {}
+    data = _get("search", part="snippet", type="video", q=query, maxResults=limit, **params)
     found = []
     for item in data.get("items") or []:
         video_id = (item.get("id") or {}).get("videoId")
