@@ -6,6 +6,8 @@ from django.test import Client
 from tests.conftest import PASSWORD
 from trailers.models import Status, TrailerEntry
 
+from .conftest import take_queued
+
 
 @pytest.fixture
 def signed_in(operator):
@@ -41,14 +43,13 @@ def test_list_shows_status_and_lock_then_unlock_actions(signed_in):
 
 
 def test_refresh_action_queues_one_job(signed_in, django_capture_on_commit_callbacks):
-    from django_q.models import OrmQ
-
     target = entry()
     with django_capture_on_commit_callbacks(execute=True):
         answer = signed_in.post("/admin/trailers/trailerentry/",
                                 {"action": "refresh_trailers", "_selected_action": [target.pk]}, follow=True)
     assert b"queued for 1 media" in answer.content
-    assert OrmQ.objects.count() == 1
+    [job] = take_queued()
+    assert job["func"] == "trailers.tasks.refresh" and job["args"][0][0]["external_id"] == 603
 
 
 def test_a_club_admin_does_not_see_trailers(people, db):

@@ -2,13 +2,14 @@
 
 import pytest
 from django.utils import timezone
-from django_q.models import OrmQ
 
 from mediasuite.roles import Role
 from tests.conftest import PASSWORD, start_web
 from tests.fakes.tmdb import FakeTmdb
 from trailers import locks
 from trailers.models import Status, TrailerEntry
+
+from .conftest import take_queued
 
 CANDIDATES = [{"video_id": "aaaaaaaaaaa", "title": "Reloaded trailer", "channel": "Warner Bros.",
                "duration": 150,
@@ -83,5 +84,5 @@ def test_trailer_buttons_colours_lock_and_live(page, spawn, make_user):
         page.click("#trailer-refresh-all")
         page.locator("#trailer-refresh-note").wait_for(state="visible")
         assert "3 media" in page.locator("#trailer-refresh-note").inner_text()
-        [job] = OrmQ.objects.all()
-        assert job.func() == "trailers.tasks.refresh" and len(job.task["args"][0]) == 3
+        [job] = take_queued()
+        assert job["func"] == "trailers.tasks.refresh" and len(job["args"][0]) == 3
