@@ -48,7 +48,7 @@ def tmdb_candidates(media_type: str, external_id: int) -> list[dict]:
     language = settings.TRAILERS_LANGUAGE
     videos.sort(key=lambda v: (bool(language) and v.get("iso_639_1") != language, v.get("type") != "Trailer",
                                not v.get("official")))
-    return [{"video_id": v["key"], "title": v.get("name", ""), "channel": "TMDB", "duration": None,
+    return [{"video_id": v["key"], "title": v.get("name", ""), "channel": "", "duration": None,
              "thumbnail": f"https://i.ytimg.com/vi/{v['key']}/hqdefault.jpg",
              "url": youtube.watch_url(v["key"]), "source": "tmdb"} for v in videos]
 
@@ -70,15 +70,23 @@ def find_candidates(media_type: str, external_id: int, title: str, year: int | N
         except ServiceError as exc:
             errors.append(str(exc))
     longest = settings.TRAILERS_MAX_DURATION
-    found = [v for v in found if not longest or v["duration"] is None or v["duration"] <= longest]
+    found = [v for v in merged(found) if not longest or v["duration"] is None or v["duration"] <= longest]
     if errors and not found:
         raise ServiceError(" ".join(errors))
     for message in errors:
         logger.warning("trailer search for %s %s went on without one source: %s", media_type, external_id,
                        message)
-    unique = {}
+    return found
+
+
+def merged(found: list[dict]) -> list[dict]:
+    """One candidate per video id, in order; what the first lacks (TMDB gives no duration) filled in."""
+    unique: dict[str, dict] = {}
     for video in found:
-        unique.setdefault(video["video_id"], video)
+        known = unique.setdefault(video["video_id"], dict(video))
+        for name, value in video.items():
+            if known.get(name) in (None, "") and value not in (None, ""):
+                known[name] = value
     return list(unique.values())
 
 

@@ -25,6 +25,9 @@ def test_none_search_unlocked_lock_locked_unlock(db, tmdb, youtube, operator):
     ids = [c["video_id"] for c in found["candidates"]]
     assert ids == ["m8e-FF8MsqU", "vKQi3bBA1y8", "Zq6xV8bq6CE"], "TMDB's trailer first, YouTube, no dupes"
     assert found["candidates"][1]["duration"] == 146 and found["candidates"][1]["channel"] == "Warner Bros."
+    first = found["candidates"][0]
+    assert (first["source"], first["duration"], first["channel"]) == ("tmdb", 140, "Movieclips"), \
+        "YouTube's duration and channel fill in what TMDB's video list lacks"
     assert found["candidates"][2]["duration"] == 183, "the 2 h 16 min 'full movie' is no trailer: left out"
     searched = youtube.searches()
     assert len(searched) == 1 and searched[0][3]["q"] == "The Matrix 1999 trailer"
