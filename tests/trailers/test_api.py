@@ -78,6 +78,9 @@ def test_search_with_services_down_is_502(client, settings, db):
 
 BAD = [
     ("get", "/api/trailers/film/603", None, "media_type"),
+    ("post", "/api/trailers/film/603/unlock", None, "media_type"),
+    ("post", "/api/trailers/series/1.5/download", None, "external_id"),
+    ("post", "/api/trailers/movie/0/search", {}, "external_id"),
     ("get", "/api/trailers/movie/abc", None, "external_id"),
     ("get", "/api/trailers/movie/-4", None, "external_id"),
     ("get", "/api/trailers/movie/99999999999", None, "external_id"),
@@ -121,10 +124,12 @@ def test_path_tricks_are_json_4xx(client, url):
     assert not TrailerEntry.objects.exists()
 
 
-def test_unknown_media_locked_by_id_is_409_and_creates_nothing(client):
+def test_unknown_media_locked_by_id_or_unlocked_is_409_and_creates_nothing(client):
     answer = client.post(f"{URL}/lock", {"video_id": "vKQi3bBA1y8"}, format="json")
     assert answer.status_code == 409 and "search again first" in answer.json()["error"]
-    assert not TrailerEntry.objects.exists()
+    unlock = client.post(f"{URL}/unlock")
+    assert unlock.status_code == 409 and "no locked trailer" in unlock.json()["error"]
+    assert not TrailerEntry.objects.exists() and not Event.objects.exists()
 
 
 def test_media_search_carries_trailer_status_in_at_most_2_queries(client, tmdb):
