@@ -27,13 +27,35 @@ def watch_url(video_id: str) -> str:
     return f"https://www.youtube.com/watch?v={video_id}"
 
 
+def _refusal(response) -> ServiceError:
+    """What a 400/403 of the Data API means (https://developers.google.com/youtube/v3/docs/errors)."""
+    try:
+        error = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    reasons = {e.get("reason") for e in error.get("errors") or [] if isinstance(e, dict)}
+    if reasons & {"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded"}:
+        return ServiceError("YouTube's API quota is used up for today (it resets at midnight Pacific time); "
+                            "cached trailers still answer, searches work again then.")
+    if reasons & {"keyInvalid", "keyExpired", "forbidden", "accessNotConfigured"} or \
+            "API key" in str(error.get("message", "")):
+        return ServiceError(f"YouTube refused YOUTUBE_API_KEY ({response.status_code}: "
+                            f"{error.get('message', 'no message')}); check the key and that the YouTube "
+                            "Data API v3 is enabled for it.")
+    message = error.get("message") or response.text[:200]
+    return ServiceError(f"YouTube answered {response.status_code}: {message}")
+
+
 def _get(path: str, **params) -> dict:
     key = settings.YOUTUBE_API_KEY
     if not key:
         raise ServiceError("YouTube is not configured: set YOUTUBE_API_KEY.")
     url = f"{settings.YOUTUBE_API_URL.rstrip('/')}/{path}"
-    return request(requests.Session(), "GET", url, params={**params, "key": key}, what="YouTube",
-                   rate=limiter("youtube")).json()
+    response = request(requests.Session(), "GET", url, params={**params, "key": key}, what="YouTube",
+                       rate=limiter("youtube"), accept=(400, 403))
+    if response.status_code in (400, 403):
+        raise _refusal(response)
+    return response.json()
 
 
 def _thumbnail(snippet: dict) -> str:
