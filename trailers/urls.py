@@ -1,12 +1,14 @@
-"""Trailer routes: the API (mounted under /api/); the dialogs live on every page (templates/trailers/)."""
+"""Trailer routes: the trailers page and the API (mounted under /api/); the dialogs are on every page."""
 
 from django.urls import path
 
-from . import api
+from . import api, views
 
 MEDIA = "trailers/<str:media_type>/<str:external_id>"
 
-urlpatterns = []
+urlpatterns = [
+    path("trailers/", views.library, name="trailers-library"),
+]
 api_urlpatterns = [
     path("trailers", api.EntryListView.as_view(), name="trailers-list"),
     path("trailers/refresh", api.RefreshView.as_view(), name="trailers-refresh"),

@@ -86,3 +86,30 @@ def test_trailer_buttons_colours_lock_and_live(page, spawn, make_user):
         assert "3 media" in page.locator("#trailer-refresh-note").inner_text()
         [job] = take_queued()
         assert job["func"] == "trailers.tasks.refresh" and len(job["args"][0]) == 3
+
+
+@pytest.mark.browser
+def test_trailers_page_bulk_search_and_live_buttons(page, spawn, make_user):
+    operator = make_user("operator", Role.SUPER_ADMIN)
+    TrailerEntry.objects.create(media_type="movie", external_id=604, title="The Matrix Reloaded", year=2003,
+                                status=Status.UNLOCKED, candidates=CANDIDATES, fetched_at=timezone.now())
+    TrailerEntry.objects.create(media_type="series", external_id=81189, title="Breaking Bad", year=2008)
+    _, web = start_web(spawn)
+    page.goto(f"{web}/accounts/login/?next=/trailers/")
+    page.fill("#id_username", operator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{web}/trailers/")
+    page.locator("#live-badge[data-state=live]").wait_for()
+    none = page.locator('#trailer-library [data-trailer-key="series:81189"]')
+    assert "btn-outline-danger" in none.get_attribute("class").split()
+
+    page.click("#library-refresh")
+    page.locator("#library-note").wait_for(state="visible")
+    [job] = take_queued()
+    assert [m["external_id"] for m in job["args"][0]] == [81189, 604]
+
+    locks.lock_trailer("series", 81189, {"video_id": "HhesaQXLuRY", "title": "Breaking Bad trailer"})
+    page.locator('#trailer-library [data-trailer-key="series:81189"].btn-outline-success').wait_for()
+    page.locator('#trailer-library [data-trailer-key="movie:604"]').click()
+    page.locator("#trailer-candidates .trailer-candidate").nth(1).wait_for()

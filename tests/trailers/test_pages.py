@@ -39,3 +39,30 @@ def test_other_roles_get_no_trailer_dialog(people):
     client.force_login(people["admin"])
     page = client.get("/").content.decode()
     assert "trailer-modal" not in page and "nav-trailers" not in page
+
+
+def test_trailers_page_lists_entries_by_status_for_the_operator_only(people):
+    TrailerEntry.objects.create(media_type="movie", external_id=603, title="The Matrix", year=1999,
+                                status=Status.LOCKED, locked_video_id="v", locked_title="Official trailer",
+                                locked_url="https://example.org/v")
+    TrailerEntry.objects.create(media_type="series", external_id=81189, title="Breaking Bad",
+                                status=Status.UNLOCKED, candidates=[{"video_id": "c"}])
+    TrailerEntry.objects.create(media_type="movie", external_id=604, title="Nothing Found")
+    for who in ("admin", "player"):
+        client = Client()
+        client.force_login(people[who])
+        assert client.get("/trailers/").status_code == 403
+    assert Client().get("/trailers/").status_code == 302
+    client = Client()
+    client.force_login(people["super"])
+    page = client.get("/trailers/").content.decode()
+    assert "LOCKED (1)" in page and "UNLOCKED (1)" in page and "NONE (1)" in page
+    assert page.count('data-trailer-key="') == 3 and "Official trailer" in page
+    locked = client.get("/trailers/?status=LOCKED").content.decode()
+    assert 'data-trailer-key="movie:603"' in locked and "Breaking Bad" not in locked
+    series = client.get("/trailers/?media_type=series").content.decode()
+    assert 'data-trailer-key="series:81189"' in series and "The Matrix" not in series
+    for bad in ("?status=BROKEN", "?media_type=music", "?status=%00"):
+        answer = client.get(f"/trailers/{bad}")
+        assert answer.status_code == 400 and b"LOCKED, UNLOCKED or NONE" in answer.content
+    assert client.get("/trailers/?page=999").status_code == 200
