@@ -11,7 +11,7 @@ from . import download, locks, refresh
 from .entries import Conflict
 from .models import TrailerEntry
 
-COLOURS = {"LOCKED": "success", "UNLOCKED": "primary", "NONE": "danger"}
+COLOURS = {"LOCKED": "#198754", "UNLOCKED": "#0d6efd", "NONE": "#dc3545"}  # success, primary, danger
 
 
 def _each(verb, func):
@@ -70,12 +70,15 @@ class TrailerEntryAdmin(PolicyAdmin):
               "download_path", "download_error", "extra", "created_at")
     readonly_fields = tuple(f for f in fields if f not in ("title", "year", "media_path"))
 
+    class Media:
+        js = ("trailers/admin-trailers.js",)  # live.js comes with every admin page (base_site.html)
+
     def has_add_permission(self, request):
         return False
 
     @admin.display(description="status", ordering="status")
     def live_status(self, entry):
-        return format_html('<span class="badge text-bg-{}" data-trailer-status="{}">{}</span>',
+        return format_html('<strong style="color: {}" data-trailer-status="{}">{}</strong>',
                            COLOURS[entry.status], entry.pk, entry.status)
 
     @admin.display(description="candidates")
