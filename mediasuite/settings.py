@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediasuite.context_processors.navigation",
+                "trailers.context_processors.trailers",
             ],
         },
     },
@@ -200,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -382,3 +384,17 @@ TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")
 TVDB_API_KEY = _secret("TVDB_API_KEY")
 TORZNAB_URL = env.str("TORZNAB_URL", default="")
 TORZNAB_API_KEY = _secret("TORZNAB_API_KEY")
+
+# Trailers
+YOUTUBE_API_URL = env.str("YOUTUBE_API_URL", default="https://www.googleapis.com/youtube/v3")
+YOUTUBE_API_KEY = _secret("YOUTUBE_API_KEY")
+TRAILERS_CACHE_TTL = env.int("TRAILERS_CACHE_TTL", default=7 * 86400)  # seconds candidates stay fresh
+TRAILERS_YOUTUBE_RESULTS = env.int("TRAILERS_YOUTUBE_RESULTS", default=8)
+TRAILERS_LANGUAGE = env.str("TRAILERS_LANGUAGE", default="")  # ISO 639-1, e.g. fr: preferred trailer language
+TRAILERS_MAX_DURATION = env.int("TRAILERS_MAX_DURATION", default=600)  # s; longer videos are no trailers
+TRAILERS_REFRESH_SPACING = env.float("TRAILERS_REFRESH_SPACING", default=2.0)  # s between media, bulk refresh
+# Download the locked trailer next to the media (Plex: "<Movie> (<Year>)-trailer.<ext>") with yt-dlp.
+TRAILERS_DOWNLOAD = env.bool("TRAILERS_DOWNLOAD", default=False)
+TRAILERS_MOVIES_ROOT = env.str("TRAILERS_MOVIES_ROOT", default="")
+TRAILERS_SERIES_ROOT = env.str("TRAILERS_SERIES_ROOT", default="")
+TRAILERS_DOWNLOAD_FORMAT = env.str("TRAILERS_DOWNLOAD_FORMAT", default="best[ext=mp4]/best")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from channels_app import urls as channels_urls
 from recorder import urls as recorder_urls
 from seedbox import urls as seedbox_urls
+from trailers import urls as trailers_urls
 
 from . import views
 from .live import urls as live_urls
@@ -13,7 +14,7 @@ from .supervisor import urls as supervisor_urls
 from .system import urls as system_urls
 
 parts = (live_urls, services_urls, supervisor_urls, system_urls, channels_urls, recorder_urls,
-         seedbox_urls)
+         seedbox_urls, trailers_urls)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -16,12 +16,13 @@ from rest_framework.views import APIView
 
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.api.filters import StrictFilterBackend
+from mediasuite.clients.http import ServiceError
 from mediasuite.policies import policy_for
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission
+from trailers import status as trailer_status
 
 from . import batch, connections, lifecycle, search, sending
 from .clients import rtorrent
-from .clients.http import ServiceError
 from .models import MediaType, Torrent
 
 GATEWAY = {502: ErrorSerializer}
@@ -167,6 +168,8 @@ class MediaResultSerializer(serializers.Serializer):
     title = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
     overview = serializers.CharField(allow_blank=True)
+    trailer_status = serializers.ChoiceField(choices=["LOCKED", "UNLOCKED", "NONE"],
+                                             help_text="The media's trailer (trailers app), one bulk lookup.")
 
 
 class ReleaseSerializer(serializers.Serializer):
@@ -199,7 +202,7 @@ class MediaSearchView(SearchView):
         """Movies from TMDB (type=movie) or series from TVDB (type=series), each with its external id."""
         query = self.query(request)
         try:
-            return Response(search.media(query["q"], query["type"]))
+            return Response(trailer_status.decorate(search.media(query["q"], query["type"])))
         except ServiceError as exc:
             return error_response(str(exc), 502)
 

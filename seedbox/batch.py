@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from mediasuite import events
+from mediasuite.clients.http import ServiceError
 
 from . import lifecycle, sending
 from .clients import rtorrent, torznab
-from .clients.http import ServiceError
 
 logger = logging.getLogger("mediasuite.seedbox")
 

@@ -3,10 +3,11 @@
 import requests
 from django.conf import settings
 
+from mediasuite.clients.http import ServiceError
+from mediasuite.clients.http import request as http_request
+
 from .clients import arr, rtorrent
 from .clients import sftp as sftp_client
-from .clients.http import ServiceError
-from .clients.http import request as http_request
 
 
 def _rtorrent():

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from mediasuite.live.follower import safe_cursor
 from mediasuite.policies import policy_for
+from trailers import status as trailer_status
 
 from .models import State, Torrent
 
@@ -18,7 +19,8 @@ def _operator(request):
 @login_required
 def activity(request):
     _operator(request)
-    torrents = policy_for(Torrent).queryset(request.user, "view").defer("torrent_file")[:500]
+    torrents = trailer_status.annotate(list(policy_for(Torrent).queryset(request.user, "view")
+                                            .defer("torrent_file")[:500]))
     return render(request, "seedbox/activity.html", {
         "torrents": torrents, "live_after": safe_cursor(),
         "retryable": (State.FAILED, State.IMPORT_BLOCKED),

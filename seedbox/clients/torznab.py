@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import requests
 from django.conf import settings
 
-from .http import ServiceError, request
+from mediasuite.clients.http import ServiceError, request
 
 TORZNAB_NS = "{http://torznab.com/schemas/2015/feed}"
 CATEGORIES = {"movie": "2000", "series": "5000"}

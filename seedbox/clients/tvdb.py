@@ -3,7 +3,7 @@
 import requests
 from django.conf import settings
 
-from .http import ServiceError, request
+from mediasuite.clients.http import ServiceError, request
 
 
 def search_series(query: str) -> list[dict]:

@@ -152,9 +152,10 @@ def test_media_search_gives_external_ids(people, api, tmdb, tvdb):
     client = api.as_user(people["super"])
     movies = client.get("/api/media/search?q=matrix&type=movie").json()
     assert movies == [{"media_type": "movie", "tmdb_id": 603, "tvdb_id": None, "title": "The Matrix",
-                       "year": 1999, "overview": ""}]
+                       "year": 1999, "overview": "", "trailer_status": "NONE"}]
     series = client.get("/api/media/search?q=breaking&type=series").json()
     assert series[0]["tvdb_id"] == 81189 and series[0]["year"] == 2008
+    assert series[0]["trailer_status"] == "NONE"
     bad = client.get("/api/media/search?q=x&type=music")
     assert bad.status_code == 400 and "type" in bad.json()["fields"]
     assert client.get("/api/media/search?q=x&type=movie&page=abc").status_code == 400

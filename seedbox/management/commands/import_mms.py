@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from trailers.migration import import_database
+
 from ...migration import import_map
 
 
@@ -18,7 +20,7 @@ def _load(path: str):
 
 
 class Command(BaseCommand):
-    help = "Import MediaManagerSuite's pending_torrents_map.json (and count trailer_database.json)."
+    help = "Import MediaManagerSuite's pending_torrents_map.json (and trailer_database.json)."
 
     def add_arguments(self, parser):
         parser.add_argument("torrents_map")
@@ -38,10 +40,6 @@ class Command(BaseCommand):
 
     def _trailers(self, data):
         try:
-            from trailers.migration import import_database
-        except ImportError:
-            count = len(data) if isinstance(data, dict) else 0
-            self.stdout.write(f"Trailers: {count} entries read; not imported (this installation's trailers "
-                              "app has no importer yet). Run the command again once it has.")
-            return
-        self.stdout.write(str(import_database(data)))
+            self.stdout.write(str(import_database(data)))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc

@@ -47,7 +47,16 @@
   function render(t) {
     var row = table.querySelector('tr[data-torrent="' + t.id + '"]') || newRow(t);
     row.querySelector("[data-role=name]").textContent = t.name || t.infohash;
-    row.querySelector("[data-role=media]").textContent = (t.title || "") + (t.year ? " (" + t.year + ")" : "") + " · " + t.media_type;
+    var media = row.querySelector("[data-role=media]");
+    var trailer = media.querySelector(".trailer-btn");
+    var key = t.media_type + ":" + (t.media_type === "movie" ? t.tmdb_id : t.tvdb_id);
+    media.textContent = (t.title || "") + (t.year ? " (" + t.year + ")" : "") + " · " + t.media_type + " ";
+    if (trailer && trailer.getAttribute("data-trailer-key") === key) {
+      media.appendChild(trailer);  // keeps its live status
+    } else if (window.MediaSuiteTrailers) {
+      media.appendChild(window.MediaSuiteTrailers.button(
+        {media_type: t.media_type, tmdb_id: t.tmdb_id, tvdb_id: t.tvdb_id, title: t.title, year: t.year}, true));
+    }
     var badge = row.querySelector("[data-role=state]");
     badge.textContent = t.state;
     badge.className = "badge " + (BADGE[t.state] || "text-bg-secondary");

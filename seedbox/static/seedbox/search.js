@@ -90,17 +90,21 @@
       var list = document.getElementById("media-results");
       list.textContent = "";
       found.forEach(function (m) {
-        var item = document.createElement("button");
-        item.type = "button";
-        item.className = "list-group-item list-group-item-action";
-        item.textContent = m.title + (m.year ? " (" + m.year + ")" : "") + " · " +
+        var item = document.createElement("div");
+        item.className = "list-group-item d-flex align-items-center gap-2";
+        var choose = document.createElement("button");
+        choose.type = "button";
+        choose.className = "btn btn-link text-start text-reset text-decoration-none flex-grow-1 p-0";
+        choose.textContent = m.title + (m.year ? " (" + m.year + ")" : "") + " · " +
           (m.media_type === "movie" ? "TMDB " + m.tmdb_id : "TVDB " + m.tvdb_id);
-        item.addEventListener("click", function () {
+        choose.addEventListener("click", function () {
           list.querySelectorAll(".active").forEach(function (a) { a.classList.remove("active"); });
           item.classList.add("active");
           chosenMedia = m;
           document.getElementById("map-confirm").disabled = false;
         });
+        item.appendChild(choose);
+        if (window.MediaSuiteTrailers) item.appendChild(window.MediaSuiteTrailers.button(m));
         list.appendChild(item);
       });
     }).catch(function (err) { show("map-error", err.message); });

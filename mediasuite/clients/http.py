@@ -1,0 +1,103 @@
+"""HTTP for the hosted services (TMDB, TVDB, YouTube, Torznab indexers): rate limits respected.
+
+A 429 is waited out for its `Retry-After` (seconds or an HTTP date, capped)
+before the retry, never retried at once. A `RateLimiter` shared by every
+caller of one service (`limiter("youtube")`) also spaces calls by a minimum
+interval, and a Retry-After seen by one caller holds back all of them, so
+that a bulk job and a page click do not both hammer a service that said stop.
+"""
+
+import email.utils
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+import requests
+
+logger = logging.getLogger("mediasuite.clients")
+
+MAX_WAIT = 60.0
+RETRIES = 3
+
+
+class ServiceError(Exception):
+    """A hosted service failed or refused; the message names it and says what to check."""
+
+
+def retry_after(value: str | None, default: float = 1.0) -> float:
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class RateLimiter:
+    """The next moment one service may be called, for every thread of this process."""
+
+    def __init__(self, interval: float = 0.0):
+        self.interval = interval
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until this call's turn: `interval` after the previous one, and after any hold."""
+        with self._lock:
+            now = time.monotonic()
+            turn = max(now, self._next)
+            self._next = turn + self.interval
+        if turn > now:
+            time.sleep(turn - now)
+
+    def hold(self, seconds: float) -> None:
+        """No call before `seconds` from now (the service sent Retry-After)."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+
+_limiters: dict[str, RateLimiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def limiter(name: str, interval: float | None = None) -> RateLimiter:
+    """The limiter of service `name`; `interval` (seconds between calls) updates it when given."""
+    with _limiters_lock:
+        found = _limiters.setdefault(name, RateLimiter())
+    if interval is not None:
+        found.interval = interval
+    return found
+
+
+def request(session: requests.Session, method: str, url: str, *, what: str, timeout: float = 20.0,
+            rate: RateLimiter | None = None, accept: tuple[int, ...] = (), **kwargs) -> requests.Response:
+    """One call, 429s waited out; an error status raises ServiceError unless listed in `accept`."""
+    for attempt in range(RETRIES + 1):
+        if rate is not None:
+            rate.wait()
+        try:
+            response = session.request(method, url, timeout=timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise ServiceError(f"{what} did not answer: {exc}") from exc
+        if response.status_code == 429 and attempt < RETRIES:
+            wait = min(retry_after(response.headers.get("Retry-After")), MAX_WAIT)
+            logger.info("%s rate limit: waiting %.1f s as Retry-After asks", what, wait)
+            if rate is not None:
+                rate.hold(wait)
+            else:
+                time.sleep(wait)
+            continue
+        if response.status_code in accept:
+            return response
+        if response.status_code in (401, 403):
+            raise ServiceError(f"{what} refused the API key ({response.status_code}); check its setting.")
+        if response.status_code >= 400:
+            raise ServiceError(f"{what} answered {response.status_code}: {response.text[:200]}")
+        return response
+    raise ServiceError(f"{what} still rate-limits after {RETRIES} waits; try again later.")

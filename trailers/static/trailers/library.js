@@ -1,0 +1,27 @@
+/*
+ * Trailers page: "Search again for this page" queues one bulk refresh job (POST /api/trailers/refresh)
+ * for the listed media; the buttons follow its trailer.searched events live (trailers.js).
+ */
+(function () {
+  "use strict";
+  var note = document.getElementById("library-note");
+  document.getElementById("library-refresh").addEventListener("click", function () {
+    var media = Array.prototype.map.call(document.querySelectorAll("#trailer-library tr[data-media-type]"),
+      function (row) {
+        return {media_type: row.getAttribute("data-media-type"),
+                external_id: parseInt(row.getAttribute("data-external-id"), 10),
+                title: row.getAttribute("data-title"), year: parseInt(row.getAttribute("data-year"), 10) || null};
+      });
+    fetch("/api/trailers/refresh", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify({media: media}),
+      headers: {"Content-Type": "application/json", "X-CSRFToken": document.querySelector("[name=csrfmiddlewaretoken]").value},
+    }).then(function (r) {
+      return r.json().then(function (answer) {
+        if (!r.ok) throw new Error(answer.error || ("HTTP " + r.status));
+        note.textContent = "Searching again for " + answer.queued + " media in the background (locked ones are " +
+          "kept); the buttons follow.";
+        note.hidden = false;
+      });
+    }).catch(function (err) { note.textContent = err.message; note.hidden = false; });
+  });
+})();
