@@ -1,8 +1,10 @@
 """Download of the locked trailer next to the media, named the Plex way: `<Movie> (<Year>)-trailer.<ext>`.
 
 Off unless TRAILERS_DOWNLOAD is true. The folder is the entry's
-`media_path` when known, else `<TRAILERS_MOVIES_ROOT or _SERIES_ROOT>/<Title> (<Year>)`
-(the folder Radarr/Sonarr name by default). `queued → downloading → done |
+`media_path` when set, else the media's own folder in Radarr (movies) or
+Sonarr (series) when that one is configured and has the media, else
+`<TRAILERS_MOVIES_ROOT or _SERIES_ROOT>/<Title> (<Year>)` (the folder
+Radarr/Sonarr name by default). `queued → downloading → done |
 failed`, each step a conditional UPDATE with its event, progress included
 (`trailer.download.progress`), so a page shows it live.
 """
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+
+from seedbox.clients import arr
 
 from .clients import ytdlp
 from .entries import Conflict, check, media_key, record
@@ -34,10 +38,25 @@ def media_name(entry: TrailerEntry) -> str:
     return f"{name} ({entry.year})" if entry.year else name
 
 
+def arr_folder(entry: TrailerEntry) -> Path | None:
+    """The media's folder as Radarr/Sonarr keep it, when configured and it has the media."""
+    kind = arr.RADARR if entry.media_type == MediaType.MOVIE else arr.SONARR
+    url, key = getattr(settings, f"{kind.upper()}_URL"), getattr(settings, f"{kind.upper()}_API_KEY")
+    if not url or not key:
+        return None
+    try:
+        media = arr.Client(kind, url, key).media(entry.external_id)
+    except arr.ArrError as exc:
+        logger.warning("Asking %s for the folder of %s failed (%s); using the library root settings.",
+                       arr.LABEL[kind], entry, exc)
+        return None
+    path = (media or {}).get("path")
+    return Path(path) if isinstance(path, str) and path.startswith("/") else None
+
+
 def library_folder(entry: TrailerEntry) -> Path:
-    if entry.media_path:
-        folder = Path(entry.media_path)
-    else:
+    folder = Path(entry.media_path) if entry.media_path else arr_folder(entry)
+    if folder is None:
         setting = "TRAILERS_MOVIES_ROOT" if entry.media_type == MediaType.MOVIE else "TRAILERS_SERIES_ROOT"
         root = getattr(settings, setting)
         if not root:
