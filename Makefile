@@ -38,7 +38,7 @@ test: $(VENV)/.test-deps
 	bin/ensure-debian-packages $(TEST_DEBS)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=20
 	if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
 		env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/mediasuite -m "not browser" \
 			--ignore tests/mediasuite/test_make_run.py; \
