@@ -20,6 +20,19 @@ def test_dashboard_lists_only_the_users_clubs(people, client):
     assert "Padel Nord" in page and "Tennis Sud" not in page
 
 
+def test_the_dashboard_and_the_menu_lead_to_every_page_the_user_may_open(people, club, client):
+    client.force_login(people["player"])
+    page = client.get("/").content.decode()
+    assert f'href="/clubs/{club.pk}/courts/"' in page, "a player reaches the courts of their club"
+    assert 'href="/recordings/"' in page and 'href="/channels/"' in page
+    assert 'href="/seedbox/"' not in page and 'href="/search/"' not in page
+    client.force_login(people["super"])
+    for url in ("/", "/channels/", "/recordings/", "/settings/"):
+        page = client.get(url).content.decode()
+        for target in ("/seedbox/", "/search/", "/recordings/", "/channels/"):
+            assert f'href="{target}"' in page, f"{target} from {url}"
+
+
 def test_wrong_password_shows_a_message(people, client):
     response = client.post("/accounts/login/", {"username": "paul", "password": "nope"})
     assert response.status_code == 200
