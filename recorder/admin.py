@@ -1,11 +1,10 @@
 """Admin: courts (edited through recorder.courts), sessions (close), recordings (live state, stop)."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.html import format_html
 from rest_framework.exceptions import APIException
 
-from mediasuite.policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from mediasuite.policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 
 from . import courts, recording, sessions, storage
 from .models import CameraSession, ClubStorage, Court, Recording
@@ -19,28 +18,8 @@ class CourtAdmin(PolicyAdmin):
     search_fields = ["name", "club__name"]
 
 
-def _each(modeladmin, request, queryset, func, verb):
-    done, refused = 0, []
-    for obj in queryset:
-        try:
-            func(request.user, obj)
-            done += 1
-        except (PermissionDenied, APIException) as exc:
-            refused.append(f"{obj}: {exc}")
-    if done:
-        modeladmin.message_user(request, f"{verb} {done} item(s).", messages.SUCCESS)
-    for line in refused:
-        modeladmin.message_user(request, line, messages.ERROR)
-
-
-@admin.action(description="Close the selected sessions")
-def close_sessions(modeladmin, request, queryset):
-    _each(modeladmin, request, queryset, sessions.close, "Closed")
-
-
-@admin.action(description="Stop the selected recordings")
-def stop_recordings(modeladmin, request, queryset):
-    _each(modeladmin, request, queryset, recording.stop, "Stop requested for")
+close_sessions = row_action("close", "session", sessions.close, (APIException,))
+stop_recordings = row_action("stop", "recording", recording.stop, (APIException,))
 
 
 @admin.register(CameraSession)

@@ -1,10 +1,9 @@
 """Torrents in the admin: live state column, retry / ignore / remove actions through the domain module."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.html import format_html
 
-from mediasuite.policies.admin import PolicyAdmin
+from mediasuite.policies.admin import PolicyAdmin, row_action
 
 from . import lifecycle
 from .clients.rtorrent import RtorrentError
@@ -12,23 +11,7 @@ from .models import Torrent
 
 
 def _drive(func, verb):
-    def act(modeladmin, request, queryset):
-        done, refused = 0, []
-        for torrent in queryset:
-            try:
-                func(request.user, torrent)
-                done += 1
-            except (PermissionDenied, lifecycle.Conflict, RtorrentError) as exc:
-                refused.append(f"{torrent}: {exc}")
-        if done:
-            modeladmin.message_user(request, f"{verb.capitalize()}: {done} torrent(s).", messages.SUCCESS)
-        for line in refused:
-            modeladmin.message_user(request, line, messages.ERROR)
-
-    act.__name__ = f"{verb}_torrents"
-    act.short_description = f"{verb.capitalize()} selected torrents"
-    act.allowed_permissions = ("change",)
-    return act
+    return row_action(verb, "torrent", func, (lifecycle.Conflict, RtorrentError))
 
 
 @admin.register(Torrent)

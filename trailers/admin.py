@@ -1,11 +1,11 @@
 """Trailer entries in the admin: status column; lock, unlock, refresh, download through the domain."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from mediasuite.clients.http import ServiceError
-from mediasuite.policies.admin import PolicyAdmin
+from mediasuite.policies.admin import PolicyAdmin, row_action
 
 from . import download, locks, refresh
 from .entries import Conflict
@@ -15,23 +15,7 @@ COLOURS = {"LOCKED": "#198754", "UNLOCKED": "#0d6efd", "NONE": "#dc3545"}  # suc
 
 
 def _each(verb, func):
-    def act(modeladmin, request, queryset):
-        done, refused = 0, []
-        for entry in queryset:
-            try:
-                func(request.user, entry)
-                done += 1
-            except (PermissionDenied, Conflict, ValidationError, ServiceError) as exc:
-                refused.append(f"{entry}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        if done:
-            modeladmin.message_user(request, f"{verb.capitalize()}: {done} trailer(s).", messages.SUCCESS)
-        for line in refused:
-            modeladmin.message_user(request, line, messages.ERROR)
-
-    act.__name__ = f"{verb.replace(' ', '_')}_trailers"
-    act.short_description = f"{verb.capitalize()} the selected trailers"
-    act.allowed_permissions = ("change",)
-    return act
+    return row_action(verb, "trailer", func, (Conflict, ValidationError, ServiceError))
 
 
 def _lock_first(actor, entry):

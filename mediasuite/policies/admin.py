@@ -1,6 +1,6 @@
 """Admin adapter: every admin screen asks the model's policy, never Django's perms."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from .. import accounts
@@ -76,3 +76,30 @@ class ReadOnlyPolicyAdmin(PolicyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def row_action(verb: str, noun: str, func, refusals: tuple = ()):
+    """An admin action applying the domain function `func(actor, obj)` to each selected row.
+
+    Each row is its own error boundary: a row refused (PermissionDenied or one
+    of `refusals`) is reported with its reason and the others go on. Named
+    `<verb>_<noun>s` ("retry_torrents").
+    """
+
+    def act(modeladmin, request, queryset):
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                func(request.user, obj)
+                done += 1
+            except (PermissionDenied, *refusals) as exc:
+                refused.append(f"{obj}: {' '.join(getattr(exc, 'messages', None) or [str(exc)])}")
+        if done:
+            modeladmin.message_user(request, f"{verb.capitalize()}: {done} {noun}(s).", messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+
+    act.__name__ = f"{verb.replace(' ', '_')}_{noun}s"
+    act.short_description = f"{verb.capitalize()} the selected {noun}s"
+    act.allowed_permissions = ("change",)
+    return act
