@@ -6,7 +6,7 @@ from django.conf import settings
 from mediasuite.clients.http import ServiceError
 from mediasuite.clients.http import request as http_request
 
-from .clients import arr, rtorrent
+from .clients import arr, rtorrent, tmdb, torznab, tvdb
 from .clients import sftp as sftp_client
 
 
@@ -38,25 +38,21 @@ def _plex():
     return "Plex answers"
 
 
-def _configured(*names):
-    def test():
-        missing = [n for n in names if not getattr(settings, n)]
-        if missing:
-            raise ServiceError(f"not configured: set {', '.join(missing)}")
-        return "configured"
-    return test
-
-
 CHECKS = {
     "rtorrent": _rtorrent,
     "sftp": _sftp,
     "sonarr": _arr(arr.SONARR),
     "radarr": _arr(arr.RADARR),
     "plex": _plex,
-    "tmdb": _configured("TMDB_API_KEY"),
-    "tvdb": _configured("TVDB_API_KEY"),
-    "indexer": _configured("TORZNAB_URL"),
+    "tmdb": tmdb.check,
+    "tvdb": tvdb.check,
+    "indexer": torznab.check,
 }
+
+
+def register(name: str, check):
+    """Add another app's endpoint (trailers: YouTube) to the list; `check()` returns what answered."""
+    CHECKS[name] = check
 
 
 def test_all() -> list[dict]:

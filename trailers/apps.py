@@ -6,4 +6,9 @@ class TrailersConfig(AppConfig):
     verbose_name = "Trailers"
 
     def ready(self):
+        from seedbox import connections
+
         from . import checks, permissions  # noqa: F401  (registers the system checks and the policy)
+        from .clients import youtube
+
+        connections.register("youtube", youtube.check)

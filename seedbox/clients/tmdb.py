@@ -26,6 +26,12 @@ def _get(path: str, missing_ok: bool = False, **params) -> dict:
     return {} if response.status_code == 404 else response.json()
 
 
+def check() -> str:
+    """Whether TMDB accepts the key (GET /configuration, which every key may read)."""
+    _get("/configuration")
+    return "TMDB accepts the key"
+
+
 def search_movies(query: str) -> list[dict]:
     data = _get("/search/movie", query=query, include_adult="false")
     results = []

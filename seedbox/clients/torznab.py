@@ -11,20 +11,34 @@ TORZNAB_NS = "{http://torznab.com/schemas/2015/feed}"
 CATEGORIES = {"movie": "2000", "series": "5000"}
 
 
-def search(query: str, media_type: str = "") -> list[dict]:
+def _query(**params) -> ET.Element:
+    """The indexer's XML answer to `?t=...`; its <error> (a wrong API key ...) raised as a ServiceError."""
     if not settings.TORZNAB_URL:
         raise ServiceError("No indexer is configured: set TORZNAB_URL (and TORZNAB_API_KEY).")
-    params = {"t": "search", "q": query, "apikey": settings.TORZNAB_API_KEY}
-    if media_type in CATEGORIES:
-        params["cat"] = CATEGORIES[media_type]
+    params["apikey"] = settings.TORZNAB_API_KEY
     response = request(requests.Session(), "GET", settings.TORZNAB_URL, params=params, what="The indexer")
     try:
         root = ET.fromstring(response.content)
     except ET.ParseError as exc:
         raise ServiceError(f"The indexer answered something that is not Torznab XML: {exc}") from exc
-    error = root if root.tag == "error" else None
-    if error is not None:
-        raise ServiceError(f"The indexer refused the search: {error.get('description', 'error')}")
+    if root.tag == "error":
+        raise ServiceError(f"The indexer refused the request: {root.get('description', 'error')}")
+    return root
+
+
+def check() -> str:
+    """The indexer's capabilities (`t=caps`): it answers and takes the API key."""
+    caps = _query(t="caps")
+    server = caps.find("server")
+    title = server.get("title") if server is not None else ""
+    return f"The indexer answers ({title})" if title else "The indexer answers"
+
+
+def search(query: str, media_type: str = "") -> list[dict]:
+    params = {"t": "search", "q": query}
+    if media_type in CATEGORIES:
+        params["cat"] = CATEGORIES[media_type]
+    root = _query(**params)
     releases = []
     for item in root.iter("item"):
         attrs = {a.get("name"): a.get("value") for a in item.iter(f"{TORZNAB_NS}attr")}

@@ -6,7 +6,8 @@ from django.conf import settings
 from mediasuite.clients.http import ServiceError, request
 
 
-def search_series(query: str) -> list[dict]:
+def _session() -> tuple[requests.Session, str]:
+    """A session logged in with TVDB_API_KEY (POST /login gives the bearer token), and the API base."""
     key = settings.TVDB_API_KEY
     if not key:
         raise ServiceError("TVDB is not configured: set TVDB_API_KEY.")
@@ -17,6 +18,16 @@ def search_series(query: str) -> list[dict]:
     if not token:
         raise ServiceError("TVDB gave no token for TVDB_API_KEY.")
     session.headers["Authorization"] = f"Bearer {token}"
+    return session, base
+
+
+def check() -> str:
+    _session()
+    return "TVDB accepts the key"
+
+
+def search_series(query: str) -> list[dict]:
+    session, base = _session()
     data = request(session, "GET", f"{base}/search", params={"query": query, "type": "series"},
                    what="TVDB").json()
     results = []

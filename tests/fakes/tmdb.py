@@ -1,7 +1,7 @@
 """A small TMDB v3 server for tests (https://developer.themoviedb.org/reference).
 
-GET /3/search/movie, GET /3/movie/{id}/videos, GET /3/tv/{id}/videos and
-GET /3/find/{tvdb_id}?external_source=tvdb_id.
+GET /3/configuration, GET /3/search/movie, GET /3/movie/{id}/videos,
+GET /3/tv/{id}/videos and GET /3/find/{tvdb_id}?external_source=tvdb_id.
 
     with FakeTmdb() as tmdb:
         tmdb.add_movie(603, "The Matrix", "1999-03-30")
@@ -48,6 +48,11 @@ class FakeTmdb(FakeServer):
         if query.get("api_key") != self.api_key and headers.get("Authorization") != f"Bearer {self.api_key}":
             return 401, {"status_code": 7, "success": False,
                          "status_message": "Invalid API key: You must be granted a valid key."}
+        if method == "GET" and path == "/3/configuration":
+            return 200, {"images": {"base_url": "http://image.tmdb.org/t/p/",
+                                    "secure_base_url": "https://image.tmdb.org/t/p/",
+                                    "poster_sizes": ["w92", "w154", "w185", "w342", "w500", "original"]},
+                         "change_keys": ["adult", "title", "videos"]}
         if method == "GET" and path == "/3/search/movie":
             words = query.get("query", "").lower()
             results = [m for m in self.movies if words in m["title"].lower()]

@@ -5,7 +5,7 @@
         indexer.add_release("Show.S01E02.1080p", torrent=b"d8:announce...")   # served at its link
         settings.TORZNAB_URL, settings.TORZNAB_API_KEY = indexer.api_url, indexer.api_key
 
-`?t=search&q=` answers the RSS feed of matching releases; a release with a
+`?t=caps` answers the capabilities; `?t=search&q=` answers the RSS feed of matching releases; a release with a
 .torrent is downloadable at its <link>; a link of a missing release is 404.
 """
 
@@ -60,6 +60,14 @@ class FakeTorznab(FakeServer):
         if query.get("apikey") != self.api_key:
             return 200, ('<?xml version="1.0" encoding="UTF-8"?>'
                          '<error code="100" description="Invalid API Key"/>')
+        if query.get("t") == "caps":
+            return 200, ('<?xml version="1.0" encoding="UTF-8"?><caps>'
+                         '<server version="1.0" title="Fake Torznab"/><limits max="100" default="50"/>'
+                         '<searching><search available="yes" supportedParams="q"/>'
+                         '<tv-search available="yes" supportedParams="q,season,ep"/>'
+                         '<movie-search available="yes" supportedParams="q"/></searching>'
+                         '<categories><category id="2000" name="Movies"/><category id="5000" name="TV"/>'
+                         '</categories></caps>')
         words = query.get("q", "").lower().split()
         found = [r for r in self.releases if all(w in r["title"].lower() for w in words)]
         if query.get("cat"):

@@ -186,3 +186,20 @@ def test_unreachable_rtorrent_is_a_502_and_the_torrent_waits_for_a_retry(people,
     torrent = Torrent.objects.get()
     assert torrent.state == State.FAILED and torrent.failed_from == State.QUEUED
     assert torrent.next_retry_at is not None and "did not answer" in torrent.reason
+
+
+def test_connection_tests_try_each_hosted_service_with_its_key(people, api, tmdb, tvdb, indexer, settings):
+    operator = api.as_user(people["super"])
+
+    def results():
+        return {c["name"]: c for c in operator.get("/api/seedbox/connections").json()}
+
+    found = results()
+    assert all(found[name]["ok"] for name in ("tmdb", "tvdb", "indexer")), found
+    assert "Fake Torznab" in found["indexer"]["message"]
+    assert [q["t"] for _, _, path, q in indexer.requests if path == "/api"] == ["caps"]
+    settings.TMDB_API_KEY = settings.TVDB_API_KEY = settings.TORZNAB_API_KEY = "a-wrong-key"
+    found = results()
+    assert not found["tmdb"]["ok"] and "TMDB refused the API key" in found["tmdb"]["message"]
+    assert not found["tvdb"]["ok"] and "TVDB" in found["tvdb"]["message"]
+    assert not found["indexer"]["ok"] and "Invalid API Key" in found["indexer"]["message"]

@@ -34,3 +34,12 @@ def test_a_bad_key_names_the_setting(youtube, settings):
                                          ("", None), ("soon", None), ("P", None)])
 def test_iso_durations(iso, seconds):
     assert client.seconds(iso) == seconds
+
+
+def test_the_connection_test_asks_youtube_with_the_key(youtube, settings, people, api):
+    operator = api.as_user(people["super"])
+    found = {c["name"]: c for c in operator.get("/api/seedbox/connections").json()}
+    assert found["youtube"] == {"name": "youtube", "ok": True, "message": "YouTube accepts the key"}
+    settings.YOUTUBE_API_KEY = "a-wrong-key"
+    found = {c["name"]: c for c in operator.get("/api/seedbox/connections").json()}
+    assert not found["youtube"]["ok"] and "YOUTUBE_API_KEY" in found["youtube"]["message"]

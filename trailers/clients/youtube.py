@@ -46,6 +46,12 @@ def _refusal(response) -> ServiceError:
     return ServiceError(f"YouTube answered {response.status_code}: {message}")
 
 
+def check() -> str:
+    """Whether YouTube takes YOUTUBE_API_KEY: one videos.list (1 quota unit, a search costs 100)."""
+    _get("videos", part="id", id="jNQXAC9IVRw")
+    return "YouTube accepts the key"
+
+
 def _get(path: str, **params) -> dict:
     key = settings.YOUTUBE_API_KEY
     if not key:
