@@ -34,7 +34,8 @@ def _plex():
     if not settings.PLEX_URL:
         raise ServiceError("not configured (PLEX_URL, PLEX_TOKEN); optional")
     http_request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}/identity", what="Plex",
-                 headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"}, timeout=10)
+                 key_setting="PLEX_TOKEN", timeout=10,
+                 headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"})
     return "Plex answers"
 
 

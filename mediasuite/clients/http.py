@@ -76,8 +76,12 @@ def limiter(name: str, interval: float | None = None) -> RateLimiter:
 
 
 def request(session: requests.Session, method: str, url: str, *, what: str, timeout: float = 20.0,
-            rate: RateLimiter | None = None, accept: tuple[int, ...] = (), **kwargs) -> requests.Response:
-    """One call, 429s waited out; an error status raises ServiceError unless listed in `accept`."""
+            rate: RateLimiter | None = None, accept: tuple[int, ...] = (), key_setting: str = "",
+            **kwargs) -> requests.Response:
+    """One call, 429s waited out; an error status raises ServiceError unless listed in `accept`.
+
+    `key_setting` names the setting that holds the credentials, for the message of a 401/403.
+    """
     for attempt in range(RETRIES + 1):
         if rate is not None:
             rate.wait()
@@ -96,7 +100,8 @@ def request(session: requests.Session, method: str, url: str, *, what: str, time
         if response.status_code in accept:
             return response
         if response.status_code in (401, 403):
-            raise ServiceError(f"{what} refused the API key ({response.status_code}); check its setting.")
+            raise ServiceError(f"{what} refused the API key ({response.status_code}); check "
+                               f"{key_setting or 'its setting'}.")
         if response.status_code >= 400:
             raise ServiceError(f"{what} answered {response.status_code}: {response.text[:200]}")
         return response

@@ -22,7 +22,7 @@ def _get(path: str, missing_ok: bool = False, **params) -> dict:
         params["api_key"] = key
     url = f"{settings.TMDB_API_URL.rstrip('/')}{path}"
     response = request(session, "GET", url, params=params, what="TMDB", rate=limiter("tmdb"),
-                       accept=(404,) if missing_ok else ())
+                       key_setting="TMDB_API_KEY", accept=(404,) if missing_ok else ())
     return {} if response.status_code == 404 else response.json()
 
 

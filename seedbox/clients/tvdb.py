@@ -13,7 +13,8 @@ def _session() -> tuple[requests.Session, str]:
         raise ServiceError("TVDB is not configured: set TVDB_API_KEY.")
     base = settings.TVDB_API_URL.rstrip("/")
     session = requests.Session()
-    login = request(session, "POST", f"{base}/login", json={"apikey": key}, what="TVDB").json()
+    login = request(session, "POST", f"{base}/login", json={"apikey": key}, what="TVDB",
+                    key_setting="TVDB_API_KEY").json()
     token = (login.get("data") or {}).get("token")
     if not token:
         raise ServiceError("TVDB gave no token for TVDB_API_KEY.")

@@ -200,6 +200,6 @@ def test_connection_tests_try_each_hosted_service_with_its_key(people, api, tmdb
     assert [q["t"] for _, _, path, q in indexer.requests if path == "/api"] == ["caps"]
     settings.TMDB_API_KEY = settings.TVDB_API_KEY = settings.TORZNAB_API_KEY = "a-wrong-key"
     found = results()
-    assert not found["tmdb"]["ok"] and "TMDB refused the API key" in found["tmdb"]["message"]
-    assert not found["tvdb"]["ok"] and "TVDB" in found["tvdb"]["message"]
+    assert not found["tmdb"]["ok"] and "TMDB_API_KEY" in found["tmdb"]["message"]
+    assert not found["tvdb"]["ok"] and "TVDB_API_KEY" in found["tvdb"]["message"]
     assert not found["indexer"]["ok"] and "Invalid API Key" in found["indexer"]["message"]
