@@ -208,16 +208,17 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, base: str, username: str, next_path: str = "/"):
+    """Sign `username` (password PASSWORD) in through the real login page at `base`, landing on next_path."""
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")
+    return page
+
+
 @pytest.fixture
 def login(page, web):
     """login(user) signs `user` in through the real login page of the `web` process."""
-
-    def sign_in(user, next_path="/"):
-        page.goto(f"{web}/accounts/login/?next={next_path}")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{web}{next_path}")
-        return page
-
-    return sign_in
+    return lambda user, next_path="/": sign_in(page, web, user.username, next_path)

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ..conftest import PASSWORD
+from ..conftest import sign_in
 from .update_support import Installation
 
 pytestmark = [pytest.mark.browser, pytest.mark.processes]
@@ -44,11 +44,7 @@ def installation(tmp_path, db):
 def test_update_shows_progress_then_the_overlay_and_reloads_once(installation, page):
     inst = installation
     b = inst.publish({"PROBE_B.txt": "commit B\n"})
-    page.goto(f"{inst.base}/accounts/login/?next=/system/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{inst.base}/system/")
+    sign_in(page, inst.base, "root", "/system/")
     assert page.inner_text("#running-version") == inst.commit_a[:12]
     page.wait_for_function(f"document.getElementById('remote-version').textContent === '{b[:12]}'",
                            timeout=60_000)

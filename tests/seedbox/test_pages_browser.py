@@ -6,7 +6,7 @@ import pytest
 
 from mediasuite.roles import Role
 from seedbox.models import Torrent
-from tests.conftest import PASSWORD, start_web, wait_for
+from tests.conftest import sign_in, start_web, wait_for
 from tests.fakes.torznab import FakeTorznab
 from tests.fakes.tvdb import FakeTvdb
 
@@ -28,11 +28,7 @@ def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedb
                "SEEDBOX_BATCH_THROTTLE": "0.1"}
         _, web = start_web(spawn, env=env)
 
-        page.goto(f"{web}/accounts/login/?next=/search/")
-        page.fill("#id_username", operator.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{web}/search/")
+        sign_in(page, web, operator.username, "/search/")
 
         page.fill("#release-query", "breaking bad")
         page.click("#release-search button[type=submit]")
@@ -83,11 +79,7 @@ def test_activity_page_buttons(page, spawn, make_user):
     other = Torrent.objects.create(infohash="f" * 40, key="k-f", name="Other.Release", media_type="movie",
                                    tmdb_id=604, state="import_pending")
     _, web = start_web(spawn)
-    page.goto(f"{web}/accounts/login/?next=/seedbox/")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{web}/seedbox/")
+    sign_in(page, web, operator.username, "/seedbox/")
 
     row = page.locator(f'tr[data-torrent="{torrent.pk}"]')
     assert "Unknown Movie" in row.locator("[data-role=reason]").inner_text()

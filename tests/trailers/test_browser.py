@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from mediasuite.roles import Role
-from tests.conftest import PASSWORD, start_web
+from tests.conftest import sign_in, start_web
 from tests.fakes.tmdb import FakeTmdb
 from trailers import locks
 from trailers.models import Status, TrailerEntry
@@ -33,11 +33,7 @@ def test_trailer_buttons_colours_lock_and_live(page, spawn, make_user):
         tmdb.add_movie(604, "The Matrix Reloaded", "2003-05-15")
         tmdb.add_movie(605, "The Matrix Revolutions", "2003-11-05")
         _, web = start_web(spawn, env={"TMDB_API_URL": tmdb.api_url, "TMDB_API_KEY": tmdb.api_key})
-        page.goto(f"{web}/accounts/login/?next=/")
-        page.fill("#id_username", operator.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{web}/")
+        sign_in(page, web, operator.username, "/")
         page.locator("#live-badge[data-state=live]").wait_for()
 
         page.click("#nav-trailers")
@@ -95,11 +91,7 @@ def test_trailers_page_bulk_search_and_live_buttons(page, spawn, make_user):
                                 status=Status.UNLOCKED, candidates=CANDIDATES, fetched_at=timezone.now())
     TrailerEntry.objects.create(media_type="series", external_id=81189, title="Breaking Bad", year=2008)
     _, web = start_web(spawn)
-    page.goto(f"{web}/accounts/login/?next=/trailers/")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{web}/trailers/")
+    sign_in(page, web, operator.username, "/trailers/")
     page.locator("#live-badge[data-state=live]").wait_for()
     none = page.locator('#trailer-library [data-trailer-key="series:81189"]')
     assert "btn-outline-danger" in none.get_attribute("class").split()
