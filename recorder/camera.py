@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image, ImageDraw
 
+from . import mjpeg
+
 BOUNDARY = "camframe"
 
 
@@ -197,12 +199,7 @@ def _handler_for(camera: SyntheticCamera):
                 seen, frame = got
                 if camera.stalled:
                     continue
-                self.wfile.write(
-                    f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-                    f"Content-Length: {len(frame)}\r\n\r\n".encode()
-                    + frame
-                    + b"\r\n"
-                )
+                self.wfile.write(mjpeg.part(frame, BOUNDARY.encode()))
                 self.wfile.flush()
 
     return Handler

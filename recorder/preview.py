@@ -16,6 +16,7 @@ import urllib.request
 from django.http import HttpResponse, StreamingHttpResponse
 from rest_framework.exceptions import APIException
 
+from . import mjpeg
 from .units import proxy_port, proxy_status
 
 CHUNK = 256 * 1024
@@ -78,11 +79,7 @@ async def _relay(port: int):
 
 
 def stream(court) -> StreamingHttpResponse:
-    from .proxy import BOUNDARY
-
-    response = StreamingHttpResponse(
-        _relay(_port(court)), content_type=f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
-    )
+    response = StreamingHttpResponse(_relay(_port(court)), content_type=mjpeg.CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
     return response

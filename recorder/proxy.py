@@ -24,12 +24,15 @@ MJPEG and HTTP cameras are read directly; an RTSP camera through one ffmpeg
 recorders; only while someone watches, a second local ffmpeg decodes that
 copy into MJPEG frames (at most 10 fps) for the previews. An RTSP camera is
 thus opened once too, and recording it never decodes a frame.
+This module holds the camera side; the local HTTP side is proxy_http.py, the
+consumer queues consumers.py, the JPEG framing mjpeg.py.
 No Django here: the process must start fast and stay small.
 """
 
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import random
@@ -39,17 +42,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-QUEUE_SIZE = 3
-TS_QUEUE_SIZE = 1024  # MPEG-TS chunks for a recorder: dropping any would corrupt the copy
+from .consumers import Consumer
+from .mjpeg import jpeg_frames
+from .proxy_http import serve
+
 RTSP_PREVIEW_FPS = 10  # an RTSP camera's preview frames are transcoded to MJPEG at most this often
 READ_TIMEOUT = 5.0  # no byte from the camera for this long: reconnect
 IDLE_GRACE = 5.0  # keep the upstream open this long after the last consumer left
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
 HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the base
-KEEPALIVE = 1.0  # /raw.mjpeg repeats the last frame after this long without one
-MAX_FRAME = 8 * 1024 * 1024
-BOUNDARY = b"proxyframe"
-STREAMS = {"/stream.mjpeg": "mjpeg", "/raw.mjpeg": "raw", "/raw.ts": "ts"}
 FFMPEG = os.environ.get("MEDIASUITE_FFMPEG", "ffmpeg")
 
 
@@ -57,21 +58,6 @@ def backoff_delay(failures: int, rng=random.random) -> float:
     """Capped exponential delay with full jitter in [d/2, d]; never zero."""
     step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1))
     return step * (0.5 + rng() / 2)
-
-
-class Consumer:
-    """kind: "mjpeg" (multipart preview), "raw" (JPEGs for the recorder) or "ts" (H.264 in MPEG-TS)."""
-
-    def __init__(self, kind: str):
-        self.kind = kind
-        self.queue: asyncio.Queue = asyncio.Queue(TS_QUEUE_SIZE if kind == "ts" else QUEUE_SIZE)
-        self.dropped = 0
-
-    def offer(self, frame: bytes):
-        if self.queue.full():
-            self.queue.get_nowait()
-            self.dropped += 1
-        self.queue.put_nowait(frame)
 
 
 class Proxy:
@@ -203,7 +189,7 @@ class Proxy:
                 self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
             self.connected = True
             self.last_error = ""
-            async for frame in jpeg_frames(reader):
+            async for frame in jpeg_frames(reader, READ_TIMEOUT):
                 yield frame
         finally:
             writer.close()
@@ -262,7 +248,7 @@ class Proxy:
             writer = asyncio.create_task(self._feed(feed, proc.stdin))
             try:
                 idle_from = None
-                async for frame in jpeg_frames(proc.stdout):
+                async for frame in jpeg_frames(proc.stdout, READ_TIMEOUT):
                     self.publish(frame)
                     wanted = any(c.kind != "ts" for c in self.consumers)
                     idle_from = None if wanted else (idle_from or time.time())
@@ -296,120 +282,11 @@ class Proxy:
             self.idle_since = time.time()
             self.has_consumers.clear()
 
-    async def serve(self, reader, writer):
-        try:
-            request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            path = request.split(b" ", 2)[1].decode("latin-1").split("?", 1)[0]
-            if path == "/info":
-                await self.respond(writer, "application/json", json.dumps(self.status()).encode())
-            elif path == "/snapshot.jpg":
-                await self.snapshot(writer)
-            elif path in STREAMS:
-                await self.stream(writer, STREAMS[path])
-            else:
-                await self.respond(writer, "text/plain", b"not found", "404 Not Found")
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError):
-            pass
-        finally:
-            writer.close()
-
-    async def respond(self, writer, content_type, body, status="200 OK"):
-        writer.write(
-            f"HTTP/1.0 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-            "Cache-Control: no-cache\r\n\r\n".encode()
-            + body
-        )
-        await writer.drain()
-
-    async def snapshot(self, writer):
-        if not self.connected or not self.latest or time.time() - self.latest_at > 1.0:
-            consumer = Consumer("raw")  # wakes the upstream connection when it is idle
-            self.join(consumer)
-            try:
-                frame = await asyncio.wait_for(consumer.queue.get(), READ_TIMEOUT)
-            except TimeoutError:
-                frame = self.latest
-            finally:
-                self.leave(consumer)
-        else:
-            frame = self.latest
-        if not frame:
-            await self.respond(
-                writer, "text/plain", b"no frame from the camera yet", "503 Service Unavailable"
-            )
-            return
-        await self.respond(writer, "image/jpeg", frame)
-
-    async def stream(self, writer, kind: str):
-        consumer = Consumer(kind)
-        raw = kind == "raw"
-        self.join(consumer)
-        try:
-            content_type = {"raw": "image/jpeg", "ts": "video/mp2t"}.get(
-                kind, f"multipart/x-mixed-replace; boundary={BOUNDARY.decode()}"
-            )
-            writer.write(
-                f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n\r\n".encode()
-            )
-            if self.latest and kind != "ts":
-                consumer.offer(self.latest)
-            while True:
-                try:
-                    frame = await asyncio.wait_for(consumer.queue.get(), KEEPALIVE if raw else None)
-                except TimeoutError:
-                    if not self.latest:
-                        continue
-                    frame = self.latest
-                if kind in ("raw", "ts"):
-                    writer.write(frame)
-                else:
-                    writer.write(
-                        b"--"
-                        + BOUNDARY
-                        + b"\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                        + str(len(frame)).encode()
-                        + b"\r\n\r\n"
-                        + frame
-                        + b"\r\n"
-                    )
-                await writer.drain()
-        finally:
-            self.leave(consumer)
-
-
-async def jpeg_frames(reader):
-    """JPEG frames of an MJPEG stream: multipart (with or without Content-Length) or raw JPEGs.
-
-    Frames are cut at the JPEG start (FFD8) and end (FFD9) markers, which
-    cannot occur inside entropy-coded data (0xFF is byte-stuffed there); part
-    headers with a Content-Length are used when present to skip scanning.
-    """
-    buffer = bytearray()
-    while True:
-        chunk = await asyncio.wait_for(reader.read(65536), READ_TIMEOUT)
-        if not chunk:
-            return
-        buffer += chunk
-        while True:
-            start = buffer.find(b"\xff\xd8")
-            if start < 0:
-                del buffer[:-1]
-                break
-            end = buffer.find(b"\xff\xd9", start + 2)
-            if end < 0:
-                if start:
-                    del buffer[:start]
-                if len(buffer) > MAX_FRAME:
-                    raise ValueError("a frame larger than 8 MB: is this really an MJPEG stream?")
-                break
-            yield bytes(buffer[start : end + 2])
-            del buffer[: end + 2]
-
 
 async def main_async(source: str, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     proxy = Proxy(source, folder)
-    server = await asyncio.start_server(proxy.serve, "127.0.0.1", 0, limit=65536)
+    server = await asyncio.start_server(functools.partial(serve, proxy), "127.0.0.1", 0, limit=65536)
     proxy.port = server.sockets[0].getsockname()[1]
     tmp = folder / "port.tmp"
     tmp.write_text(str(proxy.port))

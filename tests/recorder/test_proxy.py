@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from recorder.camera import SyntheticCamera
-from recorder.proxy import BACKOFF_BASE, BACKOFF_CAP, Consumer, backoff_delay, jpeg_frames
+from recorder.consumers import Consumer
+from recorder.mjpeg import jpeg_frames
+from recorder.proxy import BACKOFF_BASE, BACKOFF_CAP, READ_TIMEOUT, backoff_delay
 from tests.conftest import ROOT, wait_for
 
 
@@ -48,7 +50,7 @@ def test_jpeg_frames_cut_multipart_and_raw_streams():
         for at in range(0, len(data), chunk):
             reader.feed_data(data[at:at + chunk])
         reader.feed_eof()
-        return [frame async for frame in jpeg_frames(reader)]
+        return [frame async for frame in jpeg_frames(reader, READ_TIMEOUT)]
 
     assert run(frames(multipart, 7)) == [jpeg] * 3
     assert run(frames(jpeg * 4, 1000)) == [jpeg] * 4
