@@ -9,7 +9,7 @@ import base64
 import binascii
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.api.filters import StrictFilterBackend
 from mediasuite.clients.http import ServiceError
-from mediasuite.policies import policy_for
-from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission
+from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission, policy_allows
 from trailers import status as trailer_status
+from trailers.models import Status as TrailerStatus
 
 from . import batch, connections, lifecycle, search, sending
 from .clients import rtorrent
@@ -148,12 +148,7 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         return Response(status=204)
 
 
-class Operator(permissions.BasePermission):
-    message = "Only a super admin may use the seedbox."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated) and \
-            policy_for(Torrent).allows(request.user, "add")
+Operator = policy_allows(Torrent, "add", "Only a super admin may use the seedbox.")
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -168,7 +163,7 @@ class MediaResultSerializer(serializers.Serializer):
     title = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
     overview = serializers.CharField(allow_blank=True)
-    trailer_status = serializers.ChoiceField(choices=["LOCKED", "UNLOCKED", "NONE"],
+    trailer_status = serializers.ChoiceField(choices=TrailerStatus.choices,
                                              help_text="The media's trailer (trailers app), one bulk lookup.")
 
 

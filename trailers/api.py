@@ -6,14 +6,13 @@ service being down is a 502 with what failed, never a 500.
 """
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.clients.http import ServiceError
-from mediasuite.policies import policy_for
-from mediasuite.policies.drf import PolicyFilterBackend
+from mediasuite.policies.drf import PolicyFilterBackend, policy_allows
 
 from . import download, locks, refresh, search
 from .entries import Conflict, media_key
@@ -36,12 +35,7 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class Operator(permissions.BasePermission):
-    message = "Only a super admin may manage trailers."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated) and \
-            policy_for(TrailerEntry).allows(request.user, "change")
+Operator = policy_allows(TrailerEntry, "change", "Only a super admin may manage trailers.")
 
 
 class VideoSerializer(serializers.Serializer):

@@ -47,6 +47,20 @@ class PolicyPermission(permissions.BasePermission):
         return policy_for(obj).allows(request.user, policy_action(request, view), obj)
 
 
+def policy_allows(model, action: str, message: str) -> type[permissions.BasePermission]:
+    """A permission class for views that are not about one object (searches, batches, checks):
+    signed in, and `model`'s policy allows `action` at all; else 403 with `message`."""
+
+    class Allowed(permissions.BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated) and \
+                policy_for(model).allows(request.user, action)
+
+    Allowed.message = message
+    Allowed.__name__ = f"{model.__name__}{action.capitalize()}Allowed"
+    return Allowed
+
+
 class PolicyFilterBackend(filters.BaseFilterBackend):
     """Restrict every list and lookup to what the user may view."""
 
