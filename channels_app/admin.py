@@ -7,11 +7,11 @@ column follows the "unit.state" events with the core's admin-units.js.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from mediasuite.policies import policy_for
-from mediasuite.policies.admin import PolicyAdmin
+from mediasuite.policies.admin import PolicyAdmin, row_action
 
 from . import catalog, pages, paths, playout, tokens
 from .models import AccessToken, Channel, Mode, VideoFile
@@ -60,24 +60,8 @@ class ChannelForm(forms.ModelForm):
 
 
 def _drive(verb, past, func):
-    def act(modeladmin, request, queryset):
-        done, refused = [], []
-        for channel in queryset.select_related("unit"):
-            try:
-                func(request.user, channel)
-                done.append(channel.name)
-            except (PermissionDenied, ValidationError, playout.NothingToPlay) as exc:
-                refused.append(f"{channel.name} ({exc})")
-        if done:
-            modeladmin.message_user(request, f"{past}: {', '.join(done)}; the playout acts within a second "
-                                    "or two.", messages.SUCCESS)
-        if refused:
-            modeladmin.message_user(request, f"Could not {verb}: {'; '.join(refused)}.", messages.ERROR)
-
-    act.__name__ = f"{verb}_channels"
-    act.short_description = f"{verb.capitalize()} selected channels"
-    act.allowed_permissions = ("change",)
-    return act
+    return row_action(verb, "channel", func, (ValidationError, playout.NothingToPlay), done=past,
+                      then=" The playout acts within a second or two.", label=lambda channel: channel.name)
 
 
 class PolicyInline(admin.TabularInline):

@@ -78,26 +78,29 @@ class ReadOnlyPolicyAdmin(PolicyAdmin):
         return False
 
 
-def row_action(verb: str, noun: str, func, refusals: tuple = ()):
+def row_action(verb: str, noun: str, func, refusals: tuple = (), *, done: str = "", then: str = "",
+               label=str):
     """An admin action applying the domain function `func(actor, obj)` to each selected row.
 
     Each row is its own error boundary: a row refused (PermissionDenied or one
-    of `refusals`) is reported with its reason and the others go on. Named
-    `<verb>_<noun>s` ("retry_torrents").
+    of `refusals`) is reported with its reason and the others go on. The
+    messages name the rows: "<done>: a, b.<then>" and "Could not <verb>: c (why)."
+    (`done` defaults to the verb, `label` to str). Named `<verb>_<noun>s` ("retry_torrents").
     """
 
     def act(modeladmin, request, queryset):
-        done, refused = 0, []
+        acted, refused = [], []
         for obj in queryset:
             try:
                 func(request.user, obj)
-                done += 1
+                acted.append(label(obj))
             except (PermissionDenied, *refusals) as exc:
-                refused.append(f"{obj}: {' '.join(getattr(exc, 'messages', None) or [str(exc)])}")
-        if done:
-            modeladmin.message_user(request, f"{verb.capitalize()}: {done} {noun}(s).", messages.SUCCESS)
-        for line in refused:
-            modeladmin.message_user(request, line, messages.ERROR)
+                refused.append(f"{label(obj)} ({' '.join(getattr(exc, 'messages', None) or [str(exc)])})")
+        if acted:
+            modeladmin.message_user(request, f"{(done or verb).capitalize()}: {', '.join(acted)}.{then}",
+                                    messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(request, f"Could not {verb}: {'; '.join(refused)}.", messages.ERROR)
 
     act.__name__ = f"{verb.replace(' ', '_')}_{noun}s"
     act.short_description = f"{verb.capitalize()} the selected {noun}s"

@@ -6,33 +6,18 @@ editable. TrackPlay: read-only.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from ..models import ServiceState, TrackPlay
-from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 from . import control, registry
 
 
 def _drive(func, verb, past):
-    def act(modeladmin, request, queryset):
-        done, refused = [], []
-        for state in queryset:
-            try:
-                func(request.user, state.name)
-                done.append(state.name)
-            except (PermissionDenied, LookupError, ValidationError) as exc:
-                refused.append(f"{state.name} ({exc})")
-        if done:
-            modeladmin.message_user(request, f"{past.capitalize()}: {', '.join(done)}.", messages.SUCCESS)
-        if refused:
-            modeladmin.message_user(request, f"Could not {verb}: {'; '.join(refused)}.", messages.ERROR)
-
-    act.__name__ = f"{verb}_services"
-    act.short_description = f"{verb.capitalize()} selected services"
-    act.allowed_permissions = ("change",)
-    return act
+    return row_action(verb, "service", lambda actor, state: func(actor, state.name),
+                      (LookupError, ValidationError), done=past, label=lambda state: state.name)
 
 
 def badge(state: ServiceState):

@@ -5,35 +5,17 @@ start/stop/restart actions through control.py; only the desired state is
 editable. Leases and supervisor nodes: read-only, SUPER_ADMIN only.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.html import format_html
 
 from ..models import Lease, SupervisorNode, Unit
-from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 from . import control
 
 
 def _drive(func, verb):
-    def act(modeladmin, request, queryset):
-        done, refused = 0, []
-        for unit in queryset:
-            try:
-                func(request.user, unit)
-                done += 1
-            except PermissionDenied:
-                refused.append(unit.name)
-        if done:
-            modeladmin.message_user(request, f"{verb.capitalize()} requested for {done} unit(s); "
-                                    "the supervisor acts within a second.", messages.SUCCESS)
-        if refused:
-            modeladmin.message_user(request, f"You may not {verb} these units: {', '.join(refused)}.",
-                                    messages.ERROR)
-
-    act.__name__ = f"{verb}_units"
-    act.short_description = f"{verb.capitalize()} selected units"
-    act.allowed_permissions = ("change",)
-    return act
+    return row_action(verb, "unit", func, done=f"{verb} requested",
+                      then=" The supervisor acts within a second.", label=lambda unit: unit.name)
 
 
 @admin.register(Unit)
