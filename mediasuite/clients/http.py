@@ -1,10 +1,10 @@
 """HTTP for the hosted services (TMDB, TVDB, YouTube, Torznab indexers): rate limits respected.
 
 A 429 is waited out for its `Retry-After` (seconds or an HTTP date, capped)
-before the retry, never retried at once. A `RateLimiter` shared by every
-caller of one service (`limiter("youtube")`) also spaces calls by a minimum
-interval, and a Retry-After seen by one caller holds back all of them, so
-that a bulk job and a page click do not both hammer a service that said stop.
+before the retry, never retried at once. With a `RateLimiter` shared by every
+caller of one service in this process (`limiter("youtube")`), a Retry-After
+seen by one caller holds back all of them, so that a bulk job and a page
+click do not both hammer a service that said stop.
 """
 
 import email.utils
@@ -40,39 +40,33 @@ def retry_after(value: str | None, default: float = 1.0) -> float:
 
 
 class RateLimiter:
-    """The next moment one service may be called, for every thread of this process."""
+    """The moment before which one service must not be called, for every thread of this process."""
 
-    def __init__(self, interval: float = 0.0):
-        self.interval = interval
-        self._next = 0.0
+    def __init__(self):
+        self._until = 0.0
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        """Block until this call's turn: `interval` after the previous one, and after any hold."""
+        """Block until any hold has passed."""
         with self._lock:
-            now = time.monotonic()
-            turn = max(now, self._next)
-            self._next = turn + self.interval
-        if turn > now:
-            time.sleep(turn - now)
+            delay = self._until - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
 
     def hold(self, seconds: float) -> None:
         """No call before `seconds` from now (the service sent Retry-After)."""
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._until = max(self._until, time.monotonic() + seconds)
 
 
 _limiters: dict[str, RateLimiter] = {}
 _limiters_lock = threading.Lock()
 
 
-def limiter(name: str, interval: float | None = None) -> RateLimiter:
-    """The limiter of service `name`; `interval` (seconds between calls) updates it when given."""
+def limiter(name: str) -> RateLimiter:
+    """The limiter of service `name` (one per process)."""
     with _limiters_lock:
-        found = _limiters.setdefault(name, RateLimiter())
-    if interval is not None:
-        found.interval = interval
-    return found
+        return _limiters.setdefault(name, RateLimiter())
 
 
 def request(session: requests.Session, method: str, url: str, *, what: str, timeout: float = 20.0,
