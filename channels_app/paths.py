@@ -48,6 +48,14 @@ def file_path(video) -> Path:
     return folder_path(video.channel) / video.name
 
 
+def mtime(path: Path) -> float:
+    """The file's modification time, 0.0 when it does not exist (yet)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def video_names(folder: Path) -> list[str]:
     """Video files directly in `folder` (hidden files ignored), as names."""
     try:

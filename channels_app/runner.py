@@ -69,7 +69,7 @@ class Runner:
         self.directory = paths.hls_dir(self.channel)
         self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW, settings.CHANNELS_SEGMENT_SECONDS)
         self.wake = playout.wake_file(self.channel.name)
-        self.wake_seen = self._wake_mtime()
+        self.wake_seen = paths.mtime(self.wake)
         self.launched = playout.launch_file(self.channel.name)
         self.stopping = False
         self.crashes: list[float] = []
@@ -85,12 +85,6 @@ class Runner:
         the next run (in this process or a later one) always continues above it.
         """
         return time.time() % ROLLOVER
-
-    def _wake_mtime(self) -> float:
-        try:
-            return self.wake.stat().st_mtime
-        except OSError:
-            return 0.0
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -199,7 +193,7 @@ class Runner:
             playout.report_viewers(self.channel, counted)
 
     def _woken(self) -> bool:
-        mtime = self._wake_mtime()
+        mtime = paths.mtime(self.wake)
         if mtime != self.wake_seen:
             self.wake_seen = mtime
             return True

@@ -19,13 +19,6 @@ def _channel(unit) -> Channel | None:
     return Channel.objects.filter(name=unit.config.get("channel", "")).first()
 
 
-def _mtime(path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def command(unit) -> list[str]:
     return [sys.executable, str(settings.BASE_DIR / "manage.py"), "channel_playout", unit.config["channel"]]
 
@@ -44,7 +37,7 @@ def progress(unit, child) -> str | None:
     """
     name = unit.config.get("channel", "")
     now = time.time()
-    launched = _mtime(playout.launch_file(name))
+    launched = paths.mtime(playout.launch_file(name))
     if launched < child.started:
         booting = now - child.started
         if booting <= BOOT_LIMIT:
@@ -52,7 +45,7 @@ def progress(unit, child) -> str | None:
         reason = f"stuck: the playout process started no ffmpeg in {booting:.0f}s (limit {BOOT_LIMIT:.0f}s)"
     else:
         limit = 3 * settings.CHANNELS_SEGMENT_SECONDS
-        age = now - max(launched, _mtime(paths.hls_root() / name / hls.PLAYLIST))
+        age = now - max(launched, paths.mtime(paths.hls_root() / name / hls.PLAYLIST))
         if age <= limit:
             return None
         reason = f"stuck: no new HLS segment for {age:.1f}s (limit {limit:.1f}s)"
