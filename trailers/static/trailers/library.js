@@ -1,6 +1,6 @@
 /*
  * Trailers page: "Search again for this page" queues one bulk refresh job (POST /api/trailers/refresh)
- * for the listed media; the buttons follow its trailer.searched events live (trailers.js).
+ * for the listed media through trailers.js's API call; the buttons follow its trailer.searched events live.
  */
 (function () {
   "use strict";
@@ -12,16 +12,10 @@
                 external_id: parseInt(row.getAttribute("data-external-id"), 10),
                 title: row.getAttribute("data-title"), year: parseInt(row.getAttribute("data-year"), 10) || null};
       });
-    fetch("/api/trailers/refresh", {
-      method: "POST", credentials: "same-origin", body: JSON.stringify({media: media}),
-      headers: {"Content-Type": "application/json", "X-CSRFToken": document.querySelector("[name=csrfmiddlewaretoken]").value},
-    }).then(function (r) {
-      return r.json().then(function (answer) {
-        if (!r.ok) throw new Error(answer.error || ("HTTP " + r.status));
-        note.textContent = "Searching again for " + answer.queued + " media in the background (locked ones are " +
-          "kept); the buttons follow.";
-        note.hidden = false;
-      });
+    window.MediaSuiteTrailers.call("POST", "/api/trailers/refresh", {media: media}).then(function (answer) {
+      note.textContent = "Searching again for " + answer.queued + " media in the background (locked ones are " +
+        "kept); the buttons follow.";
+      note.hidden = false;
     }).catch(function (err) { note.textContent = err.message; note.hidden = false; });
   });
 })();

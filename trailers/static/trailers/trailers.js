@@ -293,5 +293,5 @@
   }
   if (window.MediaSuiteLive) follow();
 
-  window.MediaSuiteTrailers = {button: button, setStatus: setStatus, open: open};
+  window.MediaSuiteTrailers = {button: button, setStatus: setStatus, open: open, call: call};
 })();
