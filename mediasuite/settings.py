@@ -111,7 +111,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediasuite.context_processors.navigation",
-                "trailers.context_processors.trailers",
             ],
         },
     },

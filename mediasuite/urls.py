@@ -1,11 +1,19 @@
+"""The URLs of the core, then those of every installed app with a `urls` module.
+
+The apps are the project's own top-level packages in INSTALLED_APPS. An
+app's `urls` module holds `urlpatterns` (pages, at the root) and
+`api_urlpatterns` (under /api/); installing the app is what plugs them in.
+"""
+
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-
-from channels_app import urls as channels_urls
-from recorder import urls as recorder_urls
-from seedbox import urls as seedbox_urls
-from trailers import urls as trailers_urls
+from django.utils.module_loading import module_has_submodule
 
 from . import views
 from .live import urls as live_urls
@@ -13,8 +21,11 @@ from .services import urls as services_urls
 from .supervisor import urls as supervisor_urls
 from .system import urls as system_urls
 
-parts = (live_urls, services_urls, supervisor_urls, system_urls, channels_urls, recorder_urls,
-         seedbox_urls, trailers_urls)
+ROOT = Path(settings.BASE_DIR).resolve()
+app_parts = [import_module(f"{config.name}.urls") for config in apps.get_app_configs()
+             if config.name != "mediasuite" and Path(config.path).resolve().parent == ROOT
+             and module_has_submodule(config.module, "urls")]
+parts = (live_urls, services_urls, supervisor_urls, system_urls, *app_parts)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from .api.views import manager_initialized
-from .models import Club
 from .policies import policy_for
 
 
 @login_required
 def dashboard(request):
-    clubs = policy_for(Club).queryset(request.user, "view")
-    return render(request, "mediasuite/dashboard.html", {"clubs": clubs})
+    """The cards and links the apps registered (mediasuite/layout.py), those the user may use."""
+    return render(request, "mediasuite/dashboard.html")
 
 
 @login_required

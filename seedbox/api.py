@@ -14,14 +14,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.api.filters import StrictFilterBackend
+from mediasuite.clients import connections
 from mediasuite.clients.http import ServiceError
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission, policy_allows
-from trailers import status as trailer_status
-from trailers.models import Status as TrailerStatus
 
-from . import batch, connections, lifecycle, search, sending
+from . import batch, lifecycle, search, sending
 from .clients import rtorrent
 from .models import MediaType, Torrent
 
@@ -157,14 +157,17 @@ class SearchQuerySerializer(serializers.Serializer):
 
 
 class MediaResultSerializer(serializers.Serializer):
+    """A movie or series found; other apps add their fields to it (mediasuite/media.py: trailer_status)."""
+
     media_type = serializers.ChoiceField(choices=MediaType.choices)
     tmdb_id = serializers.IntegerField(allow_null=True)
     tvdb_id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
     overview = serializers.CharField(allow_blank=True)
-    trailer_status = serializers.ChoiceField(choices=TrailerStatus.choices,
-                                             help_text="The media's trailer (trailers app), one bulk lookup.")
+
+    def get_fields(self):
+        return {**super().get_fields(), **media.schema_fields()}
 
 
 class ReleaseSerializer(serializers.Serializer):
@@ -197,7 +200,7 @@ class MediaSearchView(SearchView):
         """Movies from TMDB (type=movie) or series from TVDB (type=series), each with its external id."""
         query = self.query(request)
         try:
-            return Response(trailer_status.decorate(search.media(query["q"], query["type"])))
+            return Response(media.decorate(search.media(query["q"], query["type"]), request.user))
         except ServiceError as exc:
             return error_response(str(exc), 502)
 

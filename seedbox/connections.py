@@ -1,12 +1,10 @@
-"""`Test connection` for every configured endpoint (Settings page and API): reachable, and who answers."""
+"""The seedbox's endpoints in the core's `Test connection` list: rTorrent, SFTP and the Torznab indexer."""
 
-import requests
 from django.conf import settings
 
-from mediasuite.clients.http import ServiceError
-from mediasuite.clients.http import request as http_request
+from mediasuite.clients import connections
 
-from .clients import arr, rtorrent, tmdb, torznab, tvdb
+from .clients import rtorrent, torznab
 from .clients import sftp as sftp_client
 
 
@@ -22,45 +20,7 @@ def _sftp():
         return f"{connection.where}, remote root {root} readable"
 
 
-def _arr(kind):
-    def test():
-        url, key = getattr(settings, f"{kind.upper()}_URL"), getattr(settings, f"{kind.upper()}_API_KEY")
-        status = arr.Client(kind, url, key, timeout=10).status()
-        return f"{status.get('appName', arr.LABEL[kind])} {status.get('version', '')}".strip()
-    return test
-
-
-def _plex():
-    if not settings.PLEX_URL:
-        raise ServiceError("not configured (PLEX_URL, PLEX_TOKEN); optional")
-    http_request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}/identity", what="Plex",
-                 key_setting="PLEX_TOKEN", timeout=10,
-                 headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"})
-    return "Plex answers"
-
-
-CHECKS = {
-    "rtorrent": _rtorrent,
-    "sftp": _sftp,
-    "sonarr": _arr(arr.SONARR),
-    "radarr": _arr(arr.RADARR),
-    "plex": _plex,
-    "tmdb": tmdb.check,
-    "tvdb": tvdb.check,
-    "indexer": torznab.check,
-}
-
-
-def register(name: str, check):
-    """Add another app's endpoint (trailers: YouTube) to the list; `check()` returns what answered."""
-    CHECKS[name] = check
-
-
-def test_all() -> list[dict]:
-    results = []
-    for name, check in CHECKS.items():
-        try:
-            results.append({"name": name, "ok": True, "message": check()})
-        except (rtorrent.RtorrentError, sftp_client.SftpError, arr.ArrError, ServiceError, OSError) as exc:
-            results.append({"name": name, "ok": False, "message": str(exc)})
-    return results
+def register():
+    connections.register("rtorrent", _rtorrent, errors=(rtorrent.RtorrentError,))
+    connections.register("sftp", _sftp, errors=(sftp_client.SftpError,))
+    connections.register("indexer", torznab.check)

@@ -16,8 +16,9 @@ import time
 import requests
 from django.conf import settings
 
+from mediasuite.clients import arr
+
 from . import lifecycle, transfer
-from .clients import arr
 from .models import MediaType, State, Torrent
 
 logger = logging.getLogger("mediasuite.seedbox")

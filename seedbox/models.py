@@ -7,6 +7,7 @@ The state machine lives in seedbox/lifecycle.py (the only code that changes
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class State(models.TextChoices):
@@ -100,3 +101,9 @@ class Torrent(models.Model):
         if not self.size_bytes:
             return 0.0
         return round(min(100.0, 100.0 * self.transferred_bytes / self.size_bytes), 1)
+
+    @cached_property
+    def media(self) -> dict:
+        """The media row the torrent is for, which other apps decorate (mediasuite/media.py)."""
+        return {"media_type": self.media_type, "tmdb_id": self.tmdb_id, "tvdb_id": self.tvdb_id,
+                "title": self.title, "year": self.year}

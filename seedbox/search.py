@@ -1,6 +1,8 @@
 """Search: media by title (TMDB for movies, TVDB for series) and releases through the Torznab indexer."""
 
-from .clients import tmdb, torznab, tvdb
+from mediasuite.clients import tmdb, tvdb
+
+from .clients import torznab
 
 
 def media(query: str, media_type: str) -> list[dict]:

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from mediasuite import media
 from mediasuite.live.follower import safe_cursor
 from mediasuite.policies import policy_for
-from trailers import status as trailer_status
 
 from .models import State, Torrent
 
@@ -19,8 +19,8 @@ def _operator(request):
 @login_required
 def activity(request):
     _operator(request)
-    torrents = trailer_status.annotate(list(policy_for(Torrent).queryset(request.user, "view")
-                                            .defer("torrent_file")[:500]))
+    torrents = list(policy_for(Torrent).queryset(request.user, "view").defer("torrent_file")[:500])
+    media.decorate([torrent.media for torrent in torrents], request.user)
     return render(request, "seedbox/activity.html", {
         "torrents": torrents, "live_after": safe_cursor(),
         "retryable": (State.FAILED, State.IMPORT_BLOCKED),

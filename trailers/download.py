@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from seedbox.clients import arr
+from mediasuite.clients import arr
 
 from .clients import ytdlp
 from .entries import Conflict, check, media_key, record

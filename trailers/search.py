@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mediasuite.clients import tmdb
 from mediasuite.clients.http import ServiceError
-from seedbox.clients import tmdb
 
 from .clients import youtube
 from .entries import Conflict, check, for_update, media_key, record, status_of

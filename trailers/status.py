@@ -39,18 +39,6 @@ def external_id_of(item: dict) -> int | None:
     return item.get("tmdb_id") if item.get("media_type") == MediaType.MOVIE else item.get("tvdb_id")
 
 
-def annotate(objects: list) -> list:
-    """Set `trailer_status` and `trailer_external_id` on objects with media_type, tmdb_id and tvdb_id
-    (e.g. Torrents): one bulk lookup."""
-    for obj in objects:
-        obj.trailer_external_id = external_id_of(
-            {"media_type": obj.media_type, "tmdb_id": obj.tmdb_id, "tvdb_id": obj.tvdb_id})
-    statuses = bulk_status((obj.media_type, obj.trailer_external_id) for obj in objects)
-    for obj in objects:
-        obj.trailer_status = statuses.get((obj.media_type, obj.trailer_external_id), Status.NONE.value)
-    return objects
-
-
 def decorate(items: list[dict]) -> list[dict]:
     """Add `trailer_status` to every media dict of a list (one bulk lookup)."""
     statuses = bulk_status((item.get("media_type"), external_id_of(item)) for item in items)

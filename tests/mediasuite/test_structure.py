@@ -24,7 +24,7 @@ URL_TAG = re.compile(r"""{%\s*url\s+["']([^"']+)["']""")
 def project_apps() -> list[str]:
     """Top-level packages of this repository that INSTALLED_APPS lists, the core aside."""
     names = {config.name.split(".")[0] for config in apps.get_app_configs()
-             if Path(config.path).resolve().is_relative_to(ROOT)}
+             if Path(config.path).resolve().parent == ROOT}
     return sorted(names - {CORE})
 
 

@@ -6,11 +6,7 @@ Downloaded*Scan command with the folder and the download id (the infohash),
 follow it, and read the history of that download id to confirm the import.
 """
 
-import logging
-
 import requests
-
-logger = logging.getLogger("mediasuite.seedbox")
 
 SONARR, RADARR = "sonarr", "radarr"
 SCAN = {SONARR: "DownloadedEpisodesScan", RADARR: "DownloadedMoviesScan"}
