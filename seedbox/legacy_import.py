@@ -17,7 +17,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 
-from mediasuite import events
+from mediasuite import events, importers
 
 from .models import MediaType, State, Torrent
 
@@ -102,3 +102,15 @@ def import_map(data, actor=None) -> dict:
                           payload={"state": torrent.state, "from": "mms", "infohash": torrent.infohash})
             report["imported"].append(infohash)
     return report
+
+
+def import_file(data) -> str:
+    """The report of `import_map` as the operator reads it."""
+    report = import_map(data)
+    lines = [f"Torrents: {len(report['imported'])} imported, {len(report['existing'])} already there, "
+             f"{len(report['skipped'])} skipped."]
+    lines += [f"  skipped {infohash}: {why}" for infohash, why in report["skipped"]]
+    return "\n".join(lines)
+
+
+importers.register(importers.Importer(file="pending_torrents_map.json", run=import_file))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import transaction
 
-from mediasuite import events
+from mediasuite import events, importers
 
 from .entries import status_of
 from .locks import clean_video
@@ -127,3 +127,10 @@ def import_database(data, actor=None) -> Report:
                           payload={"media_type": entry.media_type, "external_id": entry.external_id,
                                    "status": entry.status, "video_id": entry.locked_video_id})
     return report
+
+
+def import_file(data) -> str:
+    return str(import_database(data))
+
+
+importers.register(importers.Importer(file="trailer_database.json", run=import_file))
