@@ -135,7 +135,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
     data = django_on_a_fresh_data_dir()
-    from channels_app.clips import make_clip
+    from demo.clips import make_clip
     from mediasuite.models import User
 
     clips = [make_clip(data / "clips" / f"c{n}.mp4", 60.0, label=f"c{n}") for n in range(2)]

@@ -45,7 +45,7 @@ def wait_new(playlist, old: set, timeout=30.0) -> float:
 
 def mediasuite(data, restarts: int) -> list[float]:
     from channels_app import catalog, paths, playout
-    from channels_app.clips import make_clip
+    from demo.clips import make_clip
 
     folder = paths.channels_root() / "bench"
     for n, tone in enumerate((440, 550, 660)):

@@ -3,7 +3,7 @@
     .venv/bin/python bench/preview_fanout.py [--viewers 10 50 100] [--seconds 10]
 
 On a throwaway data directory (SQLite): migrate, create a user, a club, a
-court on the synthetic camera (recorder/camera.py, 1280x720, 25 fps, in this
+court on the synthetic camera (demo/mjpeg_camera.py, 1280x720, 25 fps, in this
 process) and an open session; start the court's camera proxy
 (`python -m recorder.proxy`, as the supervisor would) and a real web process
 (`manage.py runweb`). Then, for each viewer count, that many asyncio clients
@@ -38,7 +38,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recorder.camera import SyntheticCamera, read_stamp  # noqa: E402
+from demo.mjpeg_camera import SyntheticCamera, read_stamp  # noqa: E402
 
 FPS = 25
 SETUP = """

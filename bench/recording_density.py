@@ -8,10 +8,10 @@ recording ffmpeg (the exact command of recorder.media.record_command, reading
 the proxy, writing fragmented MP4). The cameras are simulated by one source
 that every proxy connects to separately, as N cameras would be:
 
-- copy: a synthetic RTSP camera (recorder/rtsp_camera.py) sending 1280x720
+- copy: a synthetic RTSP camera (demo/rtsp_camera.py) sending 1280x720
   25 fps H.264; the proxy copies it to MPEG-TS and the recorder copies that
   into MP4: no frame is decoded or encoded;
-- transcode: the synthetic MJPEG camera (recorder/camera.py, 1280x720, 25 fps);
+- transcode: the synthetic MJPEG camera (demo/mjpeg_camera.py, 1280x720, 25 fps);
   the recorder encodes H.264 (libx264 veryfast, zerolatency).
 
 For each count: CPU of the proxies + recorders per recording (% of one core,
@@ -46,9 +46,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from demo.mjpeg_camera import SyntheticCamera  # noqa: E402
+from demo.rtsp_camera import RtspCamera  # noqa: E402
 from recorder import media  # noqa: E402
-from recorder.camera import SyntheticCamera  # noqa: E402
-from recorder.rtsp_camera import RtspCamera  # noqa: E402
 
 FPS = 25
 

@@ -1,7 +1,8 @@
 """Demo channels for `make run`: two folders of generated clips, one series, one random."""
 
+from demo.clips import make_clip
+
 from . import catalog, paths
-from .clips import make_clip
 from .models import Channel
 
 DEMO = {

@@ -189,7 +189,7 @@ def _camera_command(unit):
     return [
         sys.executable,
         "-m",
-        "recorder.camera",
+        "demo.mjpeg_camera",
         "--port",
         str(config.get("port", 8089)),
         "--fps",

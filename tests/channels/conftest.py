@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 
 from channels_app import catalog, hls, paths
-from channels_app.clips import make_clip
 from channels_app.models import Channel
+from demo.clips import make_clip
 from tests.conftest import wait_for
 
 CLIPS = {"a.mp4": ("A", 440), "b.mp4": ("B", 550), "c.mp4": ("C", 660)}

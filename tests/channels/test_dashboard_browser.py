@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from channels_app import catalog, paths, playout
-from channels_app.clips import make_clip
 from channels_app.models import Channel
+from demo.clips import make_clip
 from mediasuite.models import Event
 from tests.conftest import wait_for
 

@@ -47,7 +47,7 @@ def test_an_unreadable_file_is_skipped_with_its_reason_and_the_channel_goes_on(c
 
 
 def test_files_of_another_format_are_transcoded_with_the_reason(channel_folder, clip_library, db, tmp_path):
-    from channels_app.clips import make_clip
+    from demo.clips import make_clip
 
     folder = channel_folder("formats", files=("a.mp4", "b.mp4"))
     make_clip(folder / "small.mp4", 2.0, size="320x240")

@@ -9,8 +9,8 @@ import time
 import psutil
 import pytest
 
+from demo.mjpeg_camera import SyntheticCamera
 from mediasuite.models import Unit
-from recorder.camera import SyntheticCamera
 from recorder.models import Court, Recording
 from tests.conftest import wait_for
 

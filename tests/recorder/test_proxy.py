@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from recorder.camera import SyntheticCamera
+from demo.mjpeg_camera import SyntheticCamera
 from recorder.consumers import Consumer
 from recorder.mjpeg import jpeg_frames
 from recorder.proxy import BACKOFF_BASE, BACKOFF_CAP, READ_TIMEOUT, backoff_delay

@@ -122,8 +122,8 @@ def test_planned_duration_reached_stops_by_itself(supervisor, court, people):
 
 
 def test_an_rtsp_h264_camera_is_recorded_without_re_encoding(supervisor, club, people):
+    from demo.rtsp_camera import RtspCamera
     from recorder.models import Court
-    from recorder.rtsp_camera import RtspCamera
 
     from .conftest import probe
 
@@ -203,8 +203,8 @@ def test_kill_9_of_the_supervisor_loses_at_most_a_second(supervisor, spawn, cour
 
 
 def test_an_rtsp_camera_that_drops_resumes_into_the_same_recording(supervisor, club, people):
+    from demo.rtsp_camera import RtspCamera
     from recorder.models import Court
-    from recorder.rtsp_camera import RtspCamera
 
     from .conftest import probe
 

@@ -9,7 +9,7 @@ and hands the same bytes to every client, like a real camera's encoder.
     camera.stop(); camera.start()   # the camera goes away and comes back on the same port
     camera.connections_total, camera.connections_active
 
-Standalone: `python -m recorder.camera --port 8089 --fps 10 --size 640x360`.
+Standalone: `python -m demo.mjpeg_camera --port 8089 --fps 10 --size 640x360`.
 """
 
 import argparse
@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image, ImageDraw
 
-from . import mjpeg
+from recorder import mjpeg
 
 BOUNDARY = "camframe"
 
