@@ -17,7 +17,6 @@ from django.utils import timezone
 from mediasuite import events
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
-from mediasuite.supervisor.registry import unit_dir
 
 from . import selection
 from .models import Channel, Delivery, Trigger, VideoFile
@@ -194,7 +193,3 @@ def cannot_play(channel: Channel, reason: str):
         Channel.objects.filter(pk=channel.pk).update(last_error=reason)
         events.record("channel.error", channel, message=f"Channel {channel.name} cannot play: {reason}",
                       payload={"channel": channel.name, "reason": reason})
-
-
-def unit_folder(channel: Channel) -> Path:
-    return unit_dir(channel.unit) if channel.unit else wake_file(channel.name).parent

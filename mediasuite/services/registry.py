@@ -3,27 +3,27 @@
 A service is declared once, at import time of the app's `background.py`
 module (autodiscovered, like `admin.py`):
 
-    # seedbox/background.py
+    # channels_app/background.py
     from mediasuite.services.registry import Service, maintenance, register
 
     register(Service(
-        name="sftp-scan",                       # letters, digits, '.', '_', '-'
-        label="SFTP scanner",
-        description="Looks for finished downloads on the seedbox.",
-        check="seedbox.scan.check",             # periodic: dotted path of check(state) -> Report
-        interval=300,                           # default seconds between two checks
+        name="channels",                            # letters, digits, '.', '_', '-'
+        label="Channel scanner",
+        description="Finds new channel folders and new or changed videos in MEDIASUITE_CHANNELS_DIR.",
+        check="channels_app.background.check",      # periodic: dotted path of check(state) -> Report
+        interval=settings.CHANNELS_SCAN_INTERVAL,   # default seconds between two checks
+        counters=("channels_found", "files_added"),
+        active_by_default=True,
     ))
 
-    register(Service(
-        name="camera-proxy",
-        label="Camera proxy",
-        unit_kind="camera-proxy",               # supervised: a kind of mediasuite.supervisor.registry
-        unit_config={"port": 8554},
-    ))
-
-    @maintenance("seedbox.forget-old-torrents")   # run by the built-in `scheduler` service
-    def forget_old_torrents() -> int:             # returns how many rows/files it handled
+    # recorder/background.py
+    @maintenance("recorder.cleanup")    # run by the built-in `scheduler` service
+    def cleanup() -> int:               # returns how many rows/files it handled
         ...
+
+A supervised service names a kind of mediasuite.supervisor.registry instead
+of a check (`unit_kind="heartbeat", unit_config={...}`): the supervisor runs
+it as the unit `service-<name>`.
 
 A periodic check receives the ServiceState row (read-only: the runner owns
 the row) and returns a `Report`. It runs in a django-q2 worker, outside any
