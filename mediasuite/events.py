@@ -1,4 +1,4 @@
-"""The one helper that domain code calls to write an Event (DESIGN.md, Live status).
+"""The one helper that domain code calls to write an Event (docs/ARCHITECTURE.md, Live status).
 
 Call it inside the transaction that makes the change, so that the change and
 its event commit together or not at all. On PostgreSQL a NOTIFY goes out with

@@ -1,4 +1,4 @@
-"""The three roles of MediaSuite (DESIGN.md, Roles and permissions)."""
+"""The three roles of MediaSuite (docs/ARCHITECTURE.md, Roles and permissions)."""
 
 from django.db import models
 

@@ -1,4 +1,4 @@
-"""Permission policies: one per model, asked by every surface (DESIGN.md, Roles).
+"""Permission policies: one per model, asked by every surface (docs/ARCHITECTURE.md, Roles).
 
     policy_for(Model).queryset(user, action)   -> what the user may act on
     policy_for(Model).allows(user, action, obj) -> answered through queryset()
