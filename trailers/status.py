@@ -35,7 +35,7 @@ def bulk_status(media: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
 
 
 def external_id_of(item: dict) -> int | None:
-    """The key of a media result as the seedbox search returns it: TMDB id of a movie, TVDB id of a series."""
+    """The key of a media row (mediasuite/media.py): TMDB id of a movie, TVDB id of a series."""
     return item.get("tmdb_id") if item.get("media_type") == MediaType.MOVIE else item.get("tvdb_id")
 
 
