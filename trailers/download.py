@@ -16,10 +16,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from mediasuite.errors import Conflict
 from seedbox.clients import arr
 
 from .clients import ytdlp
-from .entries import Conflict, check, media_key, record
+from .entries import check, media_key, record
 from .models import DownloadState, MediaType, Status, TrailerEntry
 
 logger = logging.getLogger("mediasuite.trailers")

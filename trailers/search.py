@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mediasuite.clients.http import ServiceError
+from mediasuite.errors import Conflict
 from seedbox.clients import tmdb
 
 from .clients import youtube
-from .entries import Conflict, check, for_update, media_key, record, status_of
+from .entries import check, for_update, media_key, record, status_of
 from .models import Status, TrailerEntry
 
 logger = logging.getLogger("mediasuite.trailers")
