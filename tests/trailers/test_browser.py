@@ -129,8 +129,11 @@ def test_trailer_dialog_says_in_a_sentence_when_the_server_fails_without_json_or
 
     # The server never answers: after 5 s the dialog says so.
     page.unroute("**/api/trailers/movie/604/lock")
-    page.route("**/api/trailers/movie/604/lock", lambda route: None)
+    held = []
+    page.route("**/api/trailers/movie/604/lock", lambda route: held.append(route))
     lock.click()
     page.locator("#trailer-error", has_text="did not answer within 5 s").wait_for(timeout=10_000)
     assert error.inner_text() == "The server did not answer within 5 s; try again in a moment."
     assert TrailerEntry.objects.get(external_id=604).status == Status.UNLOCKED
+    for route in held:
+        route.abort()
