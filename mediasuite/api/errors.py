@@ -2,9 +2,9 @@
 
 DRF's own exceptions, Django's PermissionDenied/Http404/ValidationError raised
 by domain code, the core's Conflict (409) and Unavailable (503), a hosted
-service's ServiceError (502) and database integrity errors all come out with a message that says
-what to fix. Domain code raises these domain exceptions, never DRF ones; this
-module is the one place that maps them to a status.
+service's ServiceError (502) and database integrity errors all come out with
+a message that says what to fix. Domain code raises these domain exceptions,
+never DRF ones; this module is the one place that maps them to a status.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -28,7 +28,7 @@ class _Status(exceptions.APIException):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer of the API."""
+    """The body of every error answer of the API."""
 
     error = serializers.CharField(help_text="What went wrong and what to do about it.")
     fields = serializers.DictField(
