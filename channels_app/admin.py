@@ -60,7 +60,7 @@ class ChannelForm(forms.ModelForm):
 
 
 def _drive(verb, past, func):
-    return row_action(verb, "channel", func, (ValidationError, playout.NothingToPlay), done=past,
+    return row_action(verb, "channel", func, (ValidationError,), done=past,
                       then=" The playout acts within a second or two.", label=lambda channel: channel.name)
 
 

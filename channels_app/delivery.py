@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from . import playout
+from . import playout, selection
 
 GUIDE_HOURS = 24
 
@@ -56,8 +56,7 @@ def schedule(channel, hours: int = GUIDE_HOURS) -> list[tuple]:
         start = stop
         if channel.mode != "series":
             break
-        index = [v.pk for v in videos].index(video.pk)
-        video = videos[(index + 1) % len(videos)]
+        video, _ = selection.next_series(videos, video.pk)
     if start < end:
         items.append((start, end, channel.title))
     return items

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mediasuite import events
+from mediasuite.errors import Conflict
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
@@ -24,8 +25,8 @@ from .models import Channel, Delivery, Trigger, VideoFile
 log = logging.getLogger("mediasuite.channels")
 
 
-class NothingToPlay(Exception):
-    """The channel has no playable file (answered 409 by the API)."""
+class NothingToPlay(Conflict):
+    """The channel has no playable file."""
 
 
 def playable(channel: Channel) -> list[VideoFile]:

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
-from rest_framework.exceptions import APIException
 
 from mediasuite.policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 
@@ -18,8 +17,8 @@ class CourtAdmin(PolicyAdmin):
     search_fields = ["name", "club__name"]
 
 
-close_sessions = row_action("close", "session", sessions.close, (APIException,))
-stop_recordings = row_action("stop", "recording", recording.stop, (APIException,))
+close_sessions = row_action("close", "session", sessions.close)
+stop_recordings = row_action("stop", "recording", recording.stop)
 
 
 @admin.register(CameraSession)

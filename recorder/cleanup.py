@@ -23,7 +23,7 @@ SMALL_FILE = 1024
 
 
 def run(club_ids=None) -> dict:
-    """Clean the given clubs (None: all); returns what was done."""
+    """Clean the given clubs (ids, or a query of ids; None: all); returns what was done."""
     scope = Q() if club_ids is None else Q(club_id__in=club_ids)
     report = {
         "sessions_closed": 0,

@@ -14,7 +14,8 @@ import urllib.error
 import urllib.request
 
 from django.http import HttpResponse, StreamingHttpResponse
-from rest_framework.exceptions import APIException
+
+from mediasuite.errors import Unavailable
 
 from . import mjpeg
 from .units import proxy_port, proxy_status
@@ -22,12 +23,10 @@ from .units import proxy_port, proxy_status
 CHUNK = 256 * 1024
 
 
-class ProxyUnavailable(APIException):
-    status_code = 503
-    default_detail = (
-        "The camera proxy of this court is not running; open a session on the court (it "
-        "starts the proxy) or look at its unit (cam-<court id>) in the admin."
-    )
+class ProxyUnavailable(Unavailable):
+    def __init__(self, message: str = "The camera proxy of this court is not running; open a session on the "
+                 "court (it starts the proxy) or look at its unit (cam-<court id>) in the admin."):
+        super().__init__(message)
 
 
 def _port(court) -> int:

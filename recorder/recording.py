@@ -20,12 +20,12 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from mediasuite import events
+from mediasuite.errors import Conflict
 from mediasuite.models import Desired, Unit, UnitState
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
 from . import media, sessions
-from .errors import Conflict
 from .models import ACTIVE_STATES, CameraSession, Highlight, Recording, RecordingState
 
 log = logging.getLogger("mediasuite.recorder")

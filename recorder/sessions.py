@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mediasuite import events
+from mediasuite.errors import Conflict
 from mediasuite.models import Desired, Unit
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
-from .errors import Conflict
 from .models import ACTIVE_STATES, CameraSession, Court, Recording
 
 log = logging.getLogger("mediasuite.recorder")

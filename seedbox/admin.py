@@ -11,7 +11,7 @@ from .models import Torrent
 
 
 def _drive(func, verb):
-    return row_action(verb, "torrent", func, (lifecycle.Conflict, RtorrentError))
+    return row_action(verb, "torrent", func, (RtorrentError,))
 
 
 @admin.register(Torrent)

@@ -9,7 +9,7 @@ import base64
 import binascii
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +18,6 @@ from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.api.filters import StrictFilterBackend
 from mediasuite.clients import connections
-from mediasuite.clients.http import ServiceError
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission, policy_allows
 
 from . import batch, lifecycle, search, sending
@@ -118,11 +117,7 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         return Response(TorrentSerializer(torrent).data, status=201 if created else 200)
 
     def _drive(self, func):
-        try:
-            torrent = func(self.request.user, self.get_object())
-        except lifecycle.Conflict as exc:
-            return error_response(str(exc), status.HTTP_409_CONFLICT)
-        return Response(TorrentSerializer(torrent).data)
+        return Response(TorrentSerializer(func(self.request.user, self.get_object())).data)
 
     @extend_schema(request=None, responses={200: TorrentSerializer})
     @action(detail=True, methods=["post"])
@@ -141,8 +136,6 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         """Erase the torrent from rTorrent (d.erase; its data stays on the seedbox) and forget it."""
         try:
             lifecycle.remove(request.user, self.get_object())
-        except lifecycle.Conflict as exc:
-            return error_response(str(exc), status.HTTP_409_CONFLICT)
         except rtorrent.RtorrentError as exc:
             return error_response(str(exc), 502)
         return Response(status=204)
@@ -199,10 +192,7 @@ class MediaSearchView(SearchView):
     def get(self, request):
         """Movies from TMDB (type=movie) or series from TVDB (type=series), each with its external id."""
         query = self.query(request)
-        try:
-            return Response(media.decorate(search.media(query["q"], query["type"]), request.user))
-        except ServiceError as exc:
-            return error_response(str(exc), 502)
+        return Response(media.decorate(search.media(query["q"], query["type"]), request.user))
 
 
 class ReleaseSearchView(SearchView):
@@ -211,10 +201,7 @@ class ReleaseSearchView(SearchView):
     def get(self, request):
         """Releases from the Torznab indexer (Prowlarr/Jackett)."""
         query = self.query(request)
-        try:
-            return Response(search.releases(query["q"], query["type"]))
-        except ServiceError as exc:
-            return error_response(str(exc), 502)
+        return Response(search.releases(query["q"], query["type"]))
 
 
 class BatchSerializer(MediaSerializer):

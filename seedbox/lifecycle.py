@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mediasuite import events
+from mediasuite.errors import Conflict
 from mediasuite.policies import policy_for
 
 from .models import State, Torrent
@@ -43,10 +44,6 @@ TRANSITIONS = {
 # The states in which the seedbox still holds the download (polled, erasable).
 ON_SEEDBOX = (S.SENT, S.DOWNLOADING, S.REMOTE_COMPLETE, S.TRANSFERRING, S.TRANSFERRED, S.IMPORT_PENDING,
               S.IMPORTING, S.IMPORTED, S.IMPORT_BLOCKED)
-
-
-class Conflict(Exception):
-    """The torrent is not in a state that allows this; the message says which state it is in."""
 
 
 def check(actor, action: str, torrent: Torrent | None = None):

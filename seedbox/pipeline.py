@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from mediasuite.errors import Conflict
+
 from . import cleanup, lifecycle, sending, sync
 from .clients import rtorrent
 from .models import State, Torrent
@@ -66,7 +68,7 @@ def tick(inline: bool = False) -> dict:
         try:
             lifecycle.retry(None, torrent)
             counts["retried"] += 1
-        except lifecycle.Conflict:
+        except Conflict:
             continue
     for torrent in Torrent.objects.filter(state=State.QUEUED):
         try:

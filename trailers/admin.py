@@ -5,17 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from mediasuite.clients.http import ServiceError
+from mediasuite.errors import Conflict
 from mediasuite.policies.admin import PolicyAdmin, row_action
 
 from . import download, locks, refresh
-from .entries import Conflict
 from .models import TrailerEntry
 
 COLOURS = {"LOCKED": "#198754", "UNLOCKED": "#0d6efd", "NONE": "#dc3545"}  # success, primary, danger
 
 
 def _each(verb, func):
-    return row_action(verb, "trailer", func, (Conflict, ValidationError, ServiceError))
+    return row_action(verb, "trailer", func, (ValidationError, ServiceError))
 
 
 def _lock_first(actor, entry):

@@ -11,11 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mediasuite.api.errors import ErrorSerializer, error_response
-from mediasuite.clients.http import ServiceError
 from mediasuite.policies.drf import PolicyFilterBackend, policy_allows
 
 from . import download, locks, refresh, search
-from .entries import Conflict, media_key
+from .entries import media_key
 from .models import MediaType, Status, TrailerEntry
 
 GATEWAY = {502: ErrorSerializer}
@@ -115,21 +114,13 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class MediaView(APIView):
-    """Base of the per-media routes: the key checked (400), domain errors as 409/502."""
+    """Base of the per-media routes: the key checked (400); Conflict and ServiceError answer 409 and 502."""
 
     permission_classes = [Operator]
     extra_error_codes = ("409",)
 
     def key(self):
         return media_key(self.kwargs["media_type"], self.kwargs["external_id"])
-
-    def drive(self, func):
-        try:
-            return Response(func())
-        except Conflict as exc:
-            return error_response(str(exc), status.HTTP_409_CONFLICT)
-        except ServiceError as exc:
-            return error_response(str(exc), 502)
 
     def answer(self, entry):
         return search.info(entry, entry.media_type, entry.external_id)
@@ -156,7 +147,7 @@ class TrailerSearchView(MediaView):
         body = SearchRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        return self.drive(lambda: search.get_trailer_info(
+        return Response(search.get_trailer_info(
             media_type, external_id, data["title"], data["year"], force=data["force"], actor=request.user))
 
 
@@ -169,8 +160,7 @@ class TrailerLockView(MediaView):
         body = LockRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         video = body.validated_data.get("video_id") or dict(body.validated_data["video"])
-        return self.drive(
-            lambda: self.answer(locks.lock_trailer(media_type, external_id, video, request.user)))
+        return Response(self.answer(locks.lock_trailer(media_type, external_id, video, request.user)))
 
 
 class TrailerUnlockView(MediaView):
@@ -178,7 +168,7 @@ class TrailerUnlockView(MediaView):
     def post(self, request, media_type, external_id):
         """Unlock; the video stays as a (stale) candidate, the next look searches again."""
         media_type, external_id = self.key()
-        return self.drive(lambda: self.answer(locks.unlock_trailer(media_type, external_id, request.user)))
+        return Response(self.answer(locks.unlock_trailer(media_type, external_id, request.user)))
 
 
 class TrailerDownloadView(MediaView):
@@ -186,11 +176,8 @@ class TrailerDownloadView(MediaView):
     def post(self, request, media_type, external_id):
         """Queue the download of the locked trailer next to the media (TRAILERS_DOWNLOAD must be on)."""
         media_type, external_id = self.key()
-        answer = self.drive(
-            lambda: self.answer(download.queue_download(media_type, external_id, request.user)))
-        if answer.status_code == 200:
-            answer.status_code = 202
-        return answer
+        entry = download.queue_download(media_type, external_id, request.user)
+        return Response(self.answer(entry), status=status.HTTP_202_ACCEPTED)
 
 
 class RefreshView(APIView):

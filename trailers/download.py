@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import transaction
 
 from mediasuite.clients import arr
+from mediasuite.errors import Conflict
 
 from .clients import ytdlp
-from .entries import Conflict, check, media_key, record
+from .entries import check, media_key, record
 from .models import DownloadState, MediaType, Status, TrailerEntry
 
 logger = logging.getLogger("mediasuite.trailers")

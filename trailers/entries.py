@@ -11,10 +11,6 @@ from .models import MediaType, Status, TrailerEntry
 MAX_EXTERNAL_ID = 2**31 - 1
 
 
-class Conflict(Exception):
-    """The entry is not in a state that allows this (e.g. a search while a trailer is locked)."""
-
-
 def check(actor, action: str = "change") -> None:
     """Trailers are operator data; `actor` None is the system itself (jobs, the import)."""
     if actor is not None and not policy_for(TrailerEntry).allows(actor, action):

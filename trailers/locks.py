@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mediasuite.errors import Conflict
+
 from . import download
 from .clients.youtube import watch_url
-from .entries import Conflict, check, for_update, media_key, record, status_of
+from .entries import check, for_update, media_key, record, status_of
 from .models import Status, TrailerEntry
 
 logger = logging.getLogger("mediasuite.trailers")

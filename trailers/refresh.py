@@ -16,8 +16,9 @@ from django.db import transaction
 
 from mediasuite import events
 from mediasuite.clients.http import ServiceError
+from mediasuite.errors import Conflict
 
-from .entries import Conflict, check, media_key
+from .entries import check, media_key
 from .search import get_trailer_info
 
 logger = logging.getLogger("mediasuite.trailers")

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from mediasuite.clients import tmdb
 from mediasuite.clients.http import ServiceError
+from mediasuite.errors import Conflict
 
 from .clients import youtube
-from .entries import Conflict, check, for_update, media_key, record, status_of
+from .entries import check, for_update, media_key, record, status_of
 from .models import Status, TrailerEntry
 
 logger = logging.getLogger("mediasuite.trailers")

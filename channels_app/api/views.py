@@ -6,7 +6,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from mediasuite.api.errors import ErrorSerializer, error_response
+from mediasuite.api.errors import ErrorSerializer
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission
 
 from .. import catalog, playout, selection, viewers
@@ -105,10 +105,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _restart(self, request, channel, file=None):
-        try:
-            channel = playout.request_restart(request.user, channel, file=file)
-        except playout.NothingToPlay as exc:
-            return error_response(str(exc), status.HTTP_409_CONFLICT)
+        channel = playout.request_restart(request.user, channel, file=file)
         what = f"{file.name} starts" if file else "the next file starts"
         return Response({"status": "restarting", "channel": channel.name,
                          "message": f"Channel {channel.name} is restarting; {what} within a second or two.",

@@ -1,8 +1,10 @@
 """One error shape for the whole API: {"error": "<what is wrong>", "fields": {...}}.
 
 DRF's own exceptions, Django's PermissionDenied/Http404/ValidationError raised
-by domain code, and database integrity errors all come out as a 4xx with a
-message that says what to fix.
+by domain code, the core's Conflict (409) and Unavailable (503), a hosted
+service's ServiceError (502) and database integrity errors all come out with
+a message that says what to fix. Domain code raises these domain exceptions,
+never DRF ones; this module is the one place that maps them to a status.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,9 +15,20 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..clients.http import ServiceError
+from ..errors import Conflict, Unavailable
+
+
+class _Status(exceptions.APIException):
+    """A domain exception carried through DRF's handler with the status it maps to."""
+
+    def __init__(self, exc: Exception, status_code: int):
+        super().__init__(str(exc))
+        self.status_code = status_code
+
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer of the API."""
+    """The body of every error answer of the API."""
 
     error = serializers.CharField(help_text="What went wrong and what to do about it.")
     fields = serializers.DictField(
@@ -45,6 +58,12 @@ def _translate(exc):
         return exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, Conflict):
+        return _Status(exc, status.HTTP_409_CONFLICT)
+    if isinstance(exc, Unavailable):
+        return _Status(exc, status.HTTP_503_SERVICE_UNAVAILABLE)
+    if isinstance(exc, ServiceError):
+        return _Status(exc, status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, IntegrityError):
         return exceptions.ValidationError({"non_field_errors": ["This conflicts with an existing record."]})
     return exc

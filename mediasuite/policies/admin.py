@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from .. import accounts
+from ..errors import Conflict
 from .base import policy_for
 
 
@@ -82,7 +83,7 @@ def row_action(verb: str, noun: str, func, refusals: tuple = (), *, done: str = 
                label=str):
     """An admin action applying the domain function `func(actor, obj)` to each selected row.
 
-    Each row is its own error boundary: a row refused (PermissionDenied or one
+    Each row is its own error boundary: a row refused (PermissionDenied, Conflict or one
     of `refusals`) is reported with its reason and the others go on. The
     messages name the rows: "<done>: a, b.<then>" and "Could not <verb>: c (why)."
     (`done` defaults to the verb, `label` to str). Named `<verb>_<noun>s` ("retry_torrents").
@@ -94,7 +95,7 @@ def row_action(verb: str, noun: str, func, refusals: tuple = (), *, done: str = 
             try:
                 func(request.user, obj)
                 acted.append(label(obj))
-            except (PermissionDenied, *refusals) as exc:
+            except (PermissionDenied, Conflict, *refusals) as exc:
                 refused.append(f"{label(obj)} ({' '.join(getattr(exc, 'messages', None) or [str(exc)])})")
         if acted:
             modeladmin.message_user(request, f"{(done or verb).capitalize()}: {', '.join(acted)}.{then}",

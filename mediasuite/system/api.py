@@ -9,7 +9,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..api.errors import error_response
 from ..models import UpdateJob
 from ..policies import policy_for
 from . import git, jobs
@@ -84,10 +83,7 @@ class UpdateView(APIView):
     def post(self, request):
         form = UpdateRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            job = jobs.create(request.user)
-        except jobs.Busy as exc:
-            return error_response(str(exc), status.HTTP_409_CONFLICT)
+        job = jobs.create(request.user)
         try:
             jobs.launch(job)
         except OSError as exc:

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import events
+from ..errors import Conflict
 from ..models import UpdateJob
 from ..policies import policy_for
 from . import permissions  # noqa: F401  (registers the UpdateJob policy)
@@ -35,7 +36,7 @@ MAX_RESULTS = 400
 State = UpdateJob.State
 
 
-class Busy(Exception):
+class Busy(Conflict):
     """Another update job is unfinished."""
 
     def __init__(self, job: UpdateJob):

@@ -9,9 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mediasuite.models import Club
 from mediasuite.policies import policy_for
-from mediasuite.policies.accounts import club_ids
-from mediasuite.roles import Role
 
 from .. import cleanup, downloads, media, recording
 from ..models import ACTIVE_STATES, CameraSession, Recording
@@ -66,11 +65,7 @@ class FilesList(RecorderView):
         if club_id is not None:
             if not club_id.isdigit():
                 raise exceptions.ValidationError({"club_id": ["A club id is a whole number."]})
-            visible = (
-                request.user.role == Role.SUPER_ADMIN
-                or club_ids(request.user).filter(club_id=int(club_id)).exists()
-            )
-            if not visible:
+            if not policy_for(Club).queryset(request.user, "view").filter(pk=int(club_id)).exists():
                 raise Http404(f"No club {club_id}.")
             qs = qs.filter(club_id=int(club_id))
         return Response({"files": RecordingSerializer(qs, many=True).data})
@@ -130,9 +125,5 @@ class Cleanup(RecorderView):
     def post(self, request):
         if not policy_for(CameraSession).allows(request.user, "cleanup"):
             raise exceptions.PermissionDenied("Only admins may run the cleanup.")
-        scope = (
-            None
-            if request.user.role == Role.SUPER_ADMIN
-            else list(club_ids(request.user).values_list("club_id", flat=True))
-        )
-        return Response({"success": True, "report": cleanup.run(scope)})
+        administered = policy_for(Club).queryset(request.user, "change").values("pk")
+        return Response({"success": True, "report": cleanup.run(administered)})

@@ -65,3 +65,83 @@ def test_user_role_drives_the_admin_flags(make_user):
     user.refresh_from_db()
     assert (user.is_staff, user.is_superuser) == (False, False)
     assert User.objects.create_superuser("boss", password="x").role == Role.SUPER_ADMIN
+
+
+def club_a_objects(people, club):
+    """One object of every policy's model belonging to Padel Nord (its admin alice, its player paul).
+
+    Models that belong to no club (the operator's seedbox, trailers, services,
+    supervision, updates) are built as they are: a foreign club admin or player
+    must not see those either.
+    """
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from channels_app.models import AccessToken, Channel, VideoFile
+    from mediasuite.models import Event, Lease, ServiceState, SupervisorNode, TrackPlay, Unit, UpdateJob
+    from recorder.models import CameraSession, ClubStorage, Court, Recording
+    from seedbox.models import Torrent
+    from trailers.models import TrailerEntry
+
+    player = people["player"]
+    court = Court.objects.create(club=club, name="Court 1", camera_url="http://127.0.0.1:9/video.mjpeg")
+    session = CameraSession.objects.create(session_id="sess_1_1700000001", court=court, user=player)
+    unit = Unit.objects.create(name="cam-1", kind="camera-proxy", club=club, owner=player)
+    channel = Channel.objects.create(name="news", folder="news")
+    return {
+        Club: club,
+        Membership: Membership.objects.get(user=player, club=club),
+        User: player,
+        Token: Token.objects.create(user=player),
+        Event: Event.objects.create(kind="recorder.recording.started", subject_type="recording",
+                                    subject_id="1", club=club, owner=player),
+        ServiceState: ServiceState.objects.get_or_create(name="tracker")[0],
+        TrackPlay: TrackPlay.objects.create(user="paul", artist="A", track="T", played_at=timezone.now()),
+        Unit: unit,
+        Lease: Lease.objects.create(unit=unit, node="node-1"),
+        SupervisorNode: SupervisorNode.objects.create(name="node-1", hostname="host", pid=1),
+        UpdateJob: UpdateJob.objects.create(branch="main"),
+        Channel: channel,
+        VideoFile: VideoFile.objects.create(channel=channel, name="a.mp4"),
+        AccessToken: AccessToken.objects.create(user=player),
+        Court: court,
+        CameraSession: session,
+        Recording: Recording.objects.create(session=session, club=club, court=court, user=player,
+                                            planned_seconds=600, file="1/sess_1_1700000001.mp4"),
+        ClubStorage: ClubStorage.objects.create(club=club, retention_days=30),
+        Torrent: Torrent.objects.create(infohash="a" * 40, key="k", media_type="movie", tmdb_id=603),
+        TrailerEntry: TrailerEntry.objects.create(media_type="movie", external_id=603),
+    }
+
+
+# The channel line-up is shared by every signed-in user by design: not a club's data.
+SHARED = {("channels_app.Channel", "view"), ("channels_app.VideoFile", "view")}
+
+
+@pytest.mark.parametrize("foreigner", ["other_admin", "other_player"])
+def test_no_policy_shows_anything_of_club_a_to_club_b(foreigner, people, club):
+    import mediasuite.system.permissions  # noqa: F401  (registers the UpdateJob policy)
+    from mediasuite.policies.base import _registry
+
+    objects = club_a_objects(people, club)
+    assert set(_registry) == set(objects), "every registered policy needs an object of club A here"
+    user = people[foreigner]
+    for model, obj in objects.items():
+        policy = policy_for(model)
+        for action in policy.actions:
+            if (model._meta.label, action) in SHARED:
+                continue
+            where = f"{model._meta.label} {action} by {foreigner}"
+            assert not policy.queryset(user, action).filter(pk=obj.pk).exists(), where
+            assert not policy.allows(user, action, obj), where
+
+
+def test_club_admins_see_their_own_clubs_storage_setting_only(people, club, other_club):
+    from recorder.models import ClubStorage
+
+    mine = ClubStorage.objects.create(club=club, retention_days=30)
+    ClubStorage.objects.create(club=other_club, retention_days=7)
+    policy = policy_for(ClubStorage)
+    for action in policy.actions:
+        assert list(policy.queryset(people["admin"], action)) == [mine]
+    assert not policy.queryset(people["player"], "view").exists()

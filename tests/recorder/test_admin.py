@@ -128,3 +128,20 @@ def test_deleting_a_court_removes_its_proxy_unit(admin_client, club):
     response = admin_client("admin").post(f"/admin/recorder/court/{court.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Court.objects.exists() and not Unit.objects.filter(name=f"cam-{court.pk}").exists()
+
+
+def test_club_admins_list_and_delete_only_their_clubs_storage_setting(admin_client, club, other_club):
+    from recorder.models import ClubStorage
+
+    mine = ClubStorage.objects.create(club=club, retention_days=30)
+    theirs = ClubStorage.objects.create(club=other_club, retention_days=7)
+    client = admin_client("admin")
+    page = client.get("/admin/recorder/clubstorage/").content.decode()
+    assert f"/admin/recorder/clubstorage/{mine.pk}/change/" in page
+    assert f"/admin/recorder/clubstorage/{theirs.pk}/change/" not in page
+    client.post(f"/admin/recorder/clubstorage/{theirs.pk}/delete/", {"post": "yes"})
+    client.post("/admin/recorder/clubstorage/", {"action": "delete_selected", "_selected_action": [theirs.pk],
+                                                 "post": "yes"})
+    assert ClubStorage.objects.filter(pk=theirs.pk).exists()
+    client.post(f"/admin/recorder/clubstorage/{mine.pk}/delete/", {"post": "yes"})
+    assert not ClubStorage.objects.filter(pk=mine.pk).exists()

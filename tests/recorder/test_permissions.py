@@ -155,3 +155,12 @@ def test_recordings_page_links_the_courts_of_the_users_clubs_only(people, club, 
     client.force_login(people["admin"])
     page = client.get("/recordings/").content.decode()
     assert f"/clubs/{club.pk}/courts/" in page and f"/clubs/{other_club.pk}/courts/" not in page
+
+
+def test_an_empty_club_page_offers_the_admin_only_to_who_may_add_a_court(people, club):
+    client = Client()
+    for role, offered in (("admin", True), ("player", False)):
+        client.force_login(people[role])
+        page = client.get(f"/clubs/{club.pk}/courts/").content.decode()
+        assert "no court yet" in page
+        assert ("add one in the admin" in page) is offered, role

@@ -105,3 +105,35 @@ def test_trailers_page_bulk_search_and_live_buttons(page, spawn, make_user):
     page.locator('#trailer-library [data-trailer-key="series:81189"].btn-outline-success').wait_for()
     page.locator('#trailer-library [data-trailer-key="movie:604"]').click()
     page.locator("#trailer-candidates .trailer-candidate").nth(1).wait_for()
+
+
+@pytest.mark.browser
+def test_trailer_dialog_says_in_a_sentence_when_the_server_fails_without_json_or_does_not_answer(
+        page, spawn, make_user):
+    operator = make_user("operator", Role.SUPER_ADMIN)
+    TrailerEntry.objects.create(media_type="movie", external_id=604, title="The Matrix Reloaded", year=2003,
+                                status=Status.UNLOCKED, candidates=CANDIDATES, fetched_at=timezone.now())
+    _, web = start_web(spawn)
+    sign_in(page, web, operator.username, "/trailers/")
+    page.locator('#trailer-library [data-trailer-key="movie:604"]').click()
+    lock = page.locator("#trailer-candidates .trailer-candidate [data-action=lock]").first
+    error = page.locator("#trailer-error")
+
+    # A reverse proxy in front of MediaSuite answers with its own HTML error page.
+    page.route("**/api/trailers/movie/604/lock", lambda route: route.fulfill(
+        status=502, content_type="text/html", body="<html><body><h1>502 Bad Gateway</h1></body></html>"))
+    lock.click()
+    error.wait_for(state="visible")
+    assert error.inner_text() == ("The server failed (HTTP 502) without saying why; try again, and look at "
+                                  "the server log if it goes on.")
+
+    # The server never answers: after 5 s the dialog says so.
+    page.unroute("**/api/trailers/movie/604/lock")
+    held = []
+    page.route("**/api/trailers/movie/604/lock", lambda route: held.append(route))
+    lock.click()
+    page.locator("#trailer-error", has_text="did not answer within 5 s").wait_for(timeout=10_000)
+    assert error.inner_text() == "The server did not answer within 5 s; try again in a moment."
+    assert TrailerEntry.objects.get(external_id=604).status == Status.UNLOCKED
+    for route in held:
+        route.abort()

@@ -5,8 +5,8 @@ import threading
 from django.db import connection
 from django.utils import timezone
 
+from mediasuite.errors import Conflict
 from trailers import locks
-from trailers.entries import Conflict
 from trailers.models import Status, TrailerEntry
 
 CANDIDATES = [{"video_id": f"video{n:06d}", "title": f"Trailer {n}",

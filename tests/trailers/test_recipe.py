@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mediasuite.errors import Conflict
 from mediasuite.models import Event
 from trailers import locks, search, status
-from trailers.entries import Conflict
 from trailers.models import Status, TrailerEntry
 
 from .conftest import MATRIX

@@ -1,9 +1,8 @@
 /*
  * Helpers shared by the channel pages (dashboard and detail):
- * window.MediaSuiteChannels = {request, setState, clock, duration, when, unitOf}.
+ * window.MediaSuiteChannels = {setState, clock, when, localTimes}; the pages call the API
+ * through the core's MediaSuiteRequest (mediasuite/request.js).
  *
- * - request(url, method, body) -> Promise of the JSON body; rejects with the
- *   API's {"error"} message (and its field messages) on a 4xx/5xx.
  * - setState(badge, state): the unit state badge (stopped, starting,
  *   running, backoff, stopping, failed).
  * - clock(seconds) -> "m:ss"; when(iso) -> local date and time.
@@ -11,38 +10,6 @@
  */
 (function () {
   "use strict";
-
-  function csrfToken() {
-    var input = document.querySelector("[name=csrfmiddlewaretoken]");
-    if (input) return input.value;
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function describe(body, status) {
-    var text = (body && body.error) || ("HTTP " + status);
-    var fields = (body && body.fields) || {};
-    Object.keys(fields).forEach(function (key) {
-      var messages = [].concat(fields[key]);
-      text += " " + key + ": " + messages.join(" ");
-    });
-    return text;
-  }
-
-  function request(url, method, body) {
-    var options = {method: method || "GET", credentials: "same-origin", headers: {"Accept": "application/json"}};
-    if (options.method !== "GET") options.headers["X-CSRFToken"] = csrfToken();
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(describe(data, response.status));
-        return data;
-      });
-    });
-  }
 
   function setState(badge, state) {
     if (!badge || !state) return;
@@ -97,6 +64,5 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { localTimes(); });
   else localTimes();
 
-  window.MediaSuiteChannels = {request: request, setState: setState, clock: clock, when: when,
-                               localTimes: localTimes};
+  window.MediaSuiteChannels = {setState: setState, clock: clock, when: when, localTimes: localTimes};
 })();

@@ -17,6 +17,7 @@
   "use strict";
 
   var C = window.MediaSuiteChannels;
+  var request = window.MediaSuiteRequest;
   var root = document.getElementById("channels");
   if (!root || !C) return;
 
@@ -230,7 +231,7 @@
   }
 
   function restart(name) {
-    return C.request(url(name, "restart"), "POST").then(function (body) {
+    return request("POST", url(name, "restart")).then(function (body) {
       channels[name].pending = true;
       draw(name);
       notify("info", body.message, {channel: name, kind: "accepted"});
@@ -238,7 +239,7 @@
   }
 
   function restartAll() {
-    return C.request(api + "/restart", "POST").then(function (body) {
+    return request("POST", api + "/restart").then(function (body) {
       var text = "Restarting " + body.channels.length + " channel(s)" +
         (body.channels.length ? ": " + body.channels.join(", ") : "") + ".";
       var skipped = Object.keys(body.skipped || {});
@@ -258,7 +259,7 @@
   function toggle(name, button) {
     var action = button.getAttribute("data-desired") === RUNNING ? "stop" : "start";
     button.disabled = true;
-    C.request(url(name, action), "POST").then(function (status) {
+    request("POST", url(name, action)).then(function (status) {
       var ch = fromStatus(status);
       ch.pending = channels[name].pending;
       channels[name] = ch;
@@ -302,7 +303,7 @@
     ok.disabled = true;
     help.textContent = "Loading the channel's files…";
     bootstrap.Modal.getOrCreateInstance(playEl).show();
-    C.request(url(name, "files"), "GET").then(function (files) {
+    request("GET", url(name, "files")).then(function (files) {
       if (playing !== name) return;
       files.forEach(function (file) {
         var option = document.createElement("option");
@@ -331,7 +332,7 @@
       var name = playing;
       var file = document.getElementById("play-file").value;
       bootstrap.Modal.getOrCreateInstance(playEl).hide();
-      C.request(url(name, "play"), "POST", {file: file}).then(function (body) {
+      request("POST", url(name, "play"), {file: file}).then(function (body) {
         channels[name].pending = true;
         draw(name);
         notify("info", body.message, {channel: name, kind: "accepted"});

@@ -23,13 +23,6 @@
     return pattern.replace("NAME", encodeURIComponent(name)) + (path ? "/" + path : "");
   }
 
-  function csrfToken() {
-    var input = document.querySelector("#services [name=csrfmiddlewaretoken]");
-    if (input) return input.value;
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function when(iso) {
     if (!iso) return "never";
     var date = new Date(iso);
@@ -92,24 +85,14 @@
     box.hidden = !message;
   }
 
-  function request(url, method) {
-    var options = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
-    if (method !== "GET") options.headers["X-CSRFToken"] = csrfToken();
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(body.error || ("HTTP " + response.status));
-        return body;
-      });
-    });
-  }
-
   function act(button) {
     var name = button.getAttribute("data-service");
     var action = button.getAttribute("data-action");
     var card = button.closest('[data-role="card"]');
     button.disabled = true;
-    request(endpoint(name, action), "POST")
-      .then(function () { return request(endpoint(name, "status"), "GET"); })
+    var request = window.MediaSuiteRequest;
+    request("POST", endpoint(name, action))
+      .then(function () { return request("GET", endpoint(name, "status")); })
       .then(render)
       .catch(function (error) { if (card) showError(card, "Could not " + action + ": " + error.message); })
       .then(function () { button.disabled = false; });

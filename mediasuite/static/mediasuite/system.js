@@ -29,11 +29,6 @@
 
   function el(id) { return document.getElementById(id); }
 
-  function csrfToken() {
-    var input = root.querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function jobUrl(id) { return root.getAttribute("data-update-api") + "/" + id; }
 
   function status(text) { el("update-status").textContent = text; }
@@ -59,14 +54,7 @@
   }
 
   function fetchJson(url, timeoutMs) {
-    var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, timeoutMs);
-    return fetch(url, {credentials: "same-origin", cache: "no-store", signal: controller.signal})
-      .then(function (response) {
-        clearTimeout(timer);
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }, function (err) { clearTimeout(timer); throw err; });
+    return window.MediaSuiteRequest("GET", url, undefined, {timeout: timeoutMs});
   }
 
   function reloadOnce() {
@@ -146,24 +134,12 @@
     el("update-progress").hidden = false;
     el("update-log").textContent = "";
     status("Update in progress\u2026");
-    fetch(root.getAttribute("data-update-api"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify({confirm: true}),
-    }).then(function (response) {
-      return response.json().then(function (body) { return {ok: response.ok, body: body}; });
-    }).then(function (answer) {
-      if (!answer.ok) {
-        status(answer.body.error || "The update could not start.");
-        el("update-button").disabled = false;
-        return;
-      }
-      render(answer.body);
-      status(answer.body.message);
-      follow(answer.body.job_id);
+    window.MediaSuiteRequest("POST", root.getAttribute("data-update-api"), {confirm: true}).then(function (body) {
+      render(body);
+      status(body.message);
+      follow(body.job_id);
     }).catch(function (err) {
-      status("The update could not start: " + err);
+      status("The update could not start: " + err.message);
       el("update-button").disabled = false;
     });
   });

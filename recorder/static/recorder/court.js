@@ -8,22 +8,9 @@
   var root = document.getElementById("court");
   if (!root) return;
   var sessionId = root.dataset.session;
-  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var api = window.MediaSuiteRequest;
   var recording = null;
   var fetchedAt = 0;
-
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (response) {
-      return response.json().then(function (data) {
-        if (!response.ok) throw new Error(data.error || response.statusText);
-        return data;
-      });
-    });
-  }
 
   function clock(seconds) {
     seconds = Math.max(0, Math.floor(seconds));
@@ -75,16 +62,15 @@
     var preview = document.getElementById("preview");
     var badge = document.getElementById("camera-state");
     if (!preview) return;
-    fetch(preview.dataset.info, {credentials: "same-origin"}).then(function (r) { return r.json(); })
-      .then(function (info) {
-        var proxy = info.proxy;
-        if (!proxy) { badge.textContent = "camera: proxy starting"; return; }
-        if (!proxy.connected && !proxy.consumers) { badge.textContent = "camera: idle"; return; }
-        badge.textContent = proxy.connected
-          ? "camera: " + proxy.fps.toFixed(1) + " fps, " + proxy.reconnects + " reconnects"
-          : "camera: disconnected (" + (proxy.last_error || "connecting") + ")";
-        badge.className = "badge ms-auto " + (proxy.connected ? "text-bg-success" : "text-bg-warning");
-      }).catch(function () {});
+    api("GET", preview.dataset.info).then(function (info) {
+      var proxy = info.proxy;
+      if (!proxy) { badge.textContent = "camera: proxy starting"; return; }
+      if (!proxy.connected && !proxy.consumers) { badge.textContent = "camera: idle"; return; }
+      badge.textContent = proxy.connected
+        ? "camera: " + proxy.fps.toFixed(1) + " fps, " + proxy.reconnects + " reconnects"
+        : "camera: disconnected (" + (proxy.last_error || "connecting") + ")";
+      badge.className = "badge ms-auto " + (proxy.connected ? "text-bg-success" : "text-bg-warning");
+    }).catch(function () {});
   }
 
   // The proxy may still be starting when the page loads: retry with fresh signed URLs.

@@ -6,7 +6,7 @@
   "use strict";
   var table = document.getElementById("torrents");
   var api = table.getAttribute("data-api").replace(/\/$/, "");
-  var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  var request = window.MediaSuiteRequest;
   var RETRYABLE = ["failed", "import_blocked"];
   var BADGE = {failed: "text-bg-danger", import_blocked: "text-bg-warning", imported: "text-bg-success",
                remote_cleaned: "text-bg-success", ignored: "text-bg-light", transferring: "text-bg-info",
@@ -82,14 +82,11 @@
     if (pending[id]) return;
     pending[id] = setTimeout(function () {
       delete pending[id];
-      fetch(api + "/" + id, {credentials: "same-origin"}).then(function (r) {
-        if (r.status === 404) {
-          var row = table.querySelector('tr[data-torrent="' + id + '"]');
-          if (row) row.remove();
-          return null;
-        }
-        return r.json();
-      }).then(function (t) { if (t) render(t); });
+      request("GET", api + "/" + id).then(render, function (error) {
+        if (error.status !== 404) return showError(error.message);
+        var row = table.querySelector('tr[data-torrent="' + id + '"]');
+        if (row) row.remove();
+      });
     }, 150);
   }
 
@@ -108,27 +105,24 @@
     var verb = button.getAttribute("data-action");
     if (verb === "remove" && !window.confirm("Erase this torrent from rTorrent? Its data stays on the seedbox.")) return;
     var url = verb === "remove" ? api + "/" + id : api + "/" + id + "/" + verb;
-    fetch(url, {method: verb === "remove" ? "DELETE" : "POST", credentials: "same-origin",
-                headers: {"X-CSRFToken": csrf, "Content-Type": "application/json"}}).then(function (r) {
-      if (r.ok) { showError(""); refresh(id); return; }
-      return r.json().then(function (body) { showError(body.error || ("HTTP " + r.status)); });
-    });
+    request(verb === "remove" ? "DELETE" : "POST", url).then(function () { showError(""); refresh(id); },
+                                                              function (error) { showError(error.message); });
   });
 
   document.getElementById("test-connections").addEventListener("click", function () {
     var list = document.getElementById("connections");
     list.hidden = false;
     list.textContent = "Testing\u2026";
-    fetch("/api/seedbox/connections", {credentials: "same-origin"}).then(function (r) { return r.json(); })
-      .then(function (results) {
-        list.textContent = "";
-        results.forEach(function (c) {
-          var li = document.createElement("li");
-          li.className = "list-group-item small " + (c.ok ? "list-group-item-success" : "list-group-item-warning");
-          li.setAttribute("data-connection", c.name);
-          li.textContent = c.name + ": " + c.message;
-          list.appendChild(li);
-        });
+    // Each connection test may wait for its own timeout: longer than the 5 s default.
+    request("GET", "/api/seedbox/connections", undefined, {timeout: 60000}).then(function (results) {
+      list.textContent = "";
+      results.forEach(function (c) {
+        var li = document.createElement("li");
+        li.className = "list-group-item small " + (c.ok ? "list-group-item-success" : "list-group-item-warning");
+        li.setAttribute("data-connection", c.name);
+        li.textContent = c.name + ": " + c.message;
+        list.appendChild(li);
       });
+    }, function (error) { list.textContent = ""; showError(error.message); });
   });
 })();

@@ -6,7 +6,9 @@
  */
 (function () {
   "use strict";
-  var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  var request = window.MediaSuiteRequest;
+  // Searches and the batch ask the indexer, TMDB/TVDB and rTorrent: longer than the 5 s default.
+  var SLOW = {timeout: 30000};
   var releases = [];
   var selected = [];
   var chosenMedia = null;
@@ -17,15 +19,6 @@
     var el = document.getElementById(id);
     el.textContent = message || "";
     el.hidden = !message;
-  }
-
-  function getJSON(url) {
-    return fetch(url, {credentials: "same-origin"}).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body.error || ("HTTP " + r.status));
-        return body;
-      });
-    });
   }
 
   function checked() {
@@ -46,7 +39,8 @@
     var q = document.getElementById("release-query").value;
     var type = document.getElementById("release-type").value;
     show("search-error", "");
-    getJSON("/api/seedbox/releases?q=" + encodeURIComponent(q) + "&type=" + type).then(function (found) {
+    var url = "/api/seedbox/releases?q=" + encodeURIComponent(q) + "&type=" + type;
+    request("GET", url, undefined, SLOW).then(function (found) {
       releases = found;
       var body = document.querySelector("#releases tbody");
       body.textContent = "";
@@ -86,7 +80,8 @@
     e.preventDefault();
     var q = document.getElementById("media-query").value;
     var type = document.getElementById("release-type").value;
-    getJSON("/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type).then(function (found) {
+    var url = "/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type;
+    request("GET", url, undefined, SLOW).then(function (found) {
       var list = document.getElementById("media-results");
       list.textContent = "";
       found.forEach(function (m) {
@@ -119,15 +114,9 @@
                   return {title: r.title, magnet: r.magnet, link: r.link, guid: r.guid, size: r.size,
                           seeders: r.seeders, infohash: r.infohash};
                 })};
-    fetch("/api/seedbox/batch-download-and-map", {
-      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-      headers: {"X-CSRFToken": csrf, "Content-Type": "application/json"},
-    }).then(function (r) {
-      return r.json().then(function (answer) {
-        if (!r.ok) throw new Error(answer.error || ("HTTP " + r.status));
-        modal.hide();
-        report(answer);
-      });
+    request("POST", "/api/seedbox/batch-download-and-map", body, SLOW).then(function (answer) {
+      modal.hide();
+      report(answer);
     }).catch(function (err) { show("map-error", err.message); button.disabled = false; });
   });
 

@@ -1,6 +1,6 @@
 /*
  * Trailers page: "Search again for this page" queues one bulk refresh job (POST /api/trailers/refresh)
- * for the listed media through trailers.js's API call; the buttons follow its trailer.searched events live.
+ * for the listed media (mediasuite/request.js); the buttons follow its trailer.searched events live.
  */
 (function () {
   "use strict";
@@ -12,7 +12,7 @@
                 external_id: parseInt(row.getAttribute("data-external-id"), 10),
                 title: row.getAttribute("data-title"), year: parseInt(row.getAttribute("data-year"), 10) || null};
       });
-    window.MediaSuiteTrailers.call("POST", "/api/trailers/refresh", {media: media}).then(function (answer) {
+    window.MediaSuiteRequest("POST", "/api/trailers/refresh", {media: media}).then(function (answer) {
       note.textContent = "Searching again for " + answer.queued + " media in the background (locked ones are " +
         "kept); the buttons follow.";
       note.hidden = false;

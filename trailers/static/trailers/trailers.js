@@ -19,29 +19,11 @@
   var YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
   var dialogEl = document.getElementById("trailer-modal");
   var dialog = new bootstrap.Modal(dialogEl);
+  var call = window.MediaSuiteRequest;
+  // A search asks TMDB and YouTube, which may make it wait out a rate limit: longer than the 5 s default.
+  var SEARCH = {timeout: 30000};
   var current = null;  // the media shown in the dialog
   var reopen = null;  // the dialog the trailer dialog replaced (Bootstrap shows one at a time)
-
-  function csrf() {
-    var field = document.querySelector("[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function call(method, url, body) {
-    var options = {method: method, credentials: "same-origin", headers: {"X-CSRFToken": csrf()}};
-    if (body !== undefined) {
-      options.body = JSON.stringify(body);
-      options.headers["Content-Type"] = "application/json";
-    }
-    return fetch(url, options).then(function (r) {
-      return r.json().then(function (answer) {
-        if (!r.ok) throw new Error(answer.error || ("HTTP " + r.status));
-        return answer;
-      });
-    });
-  }
 
   function keyOf(media) {
     var id = media.external_id;
@@ -182,7 +164,7 @@
     show("trailer-error", "");
     show("trailer-loading", "Searching trailers\u2026");
     return call("POST", mediaUrl(current) + "/search",
-                {title: current.title || "", year: current.year || null, force: force})
+                {title: current.title || "", year: current.year || null, force: force}, SEARCH)
       .then(render)
       .catch(function (err) { show("trailer-loading", ""); show("trailer-error", err.message); });
   }
@@ -244,7 +226,8 @@
     var type = document.getElementById("trailer-search-type").value;
     show("trailer-search-error", "");
     show("trailer-refresh-note", "");
-    call("GET", "/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type).then(function (found) {
+    var url = "/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type;
+    call("GET", url, undefined, SEARCH).then(function (found) {
       var list = document.getElementById("trailer-search-results");
       list.textContent = "";
       results = found;
@@ -293,5 +276,5 @@
   }
   if (window.MediaSuiteLive) follow();
 
-  window.MediaSuiteTrailers = {button: button, setStatus: setStatus, open: open, call: call};
+  window.MediaSuiteTrailers = {button: button, setStatus: setStatus, open: open};
 })();
