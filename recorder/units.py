@@ -115,12 +115,21 @@ def _proxy_progress(unit, child):
     return None
 
 
+def _proxy_orphaned(unit):
+    from .models import Court
+
+    if Court.objects.filter(pk=unit.config.get("court")).exists():
+        return None
+    return f"its court (id {unit.config.get('court')}) was deleted"
+
+
 register(
     UnitKind(
         name="camera-proxy",
         command=_proxy_command,
         prepare=_proxy_prepare,
         progress=_proxy_progress,
+        orphaned=_proxy_orphaned,
         description="One upstream connection to a court camera, shared by the recorder and previews.",
     )
 )
@@ -130,6 +139,28 @@ def _recording(unit):
     from .models import Recording
 
     return Recording.objects.select_related("session", "court").get(pk=unit.config["recording"])
+
+
+def _recording_row(unit):
+    from .models import Recording
+
+    return Recording.objects.filter(pk=unit.config.get("recording")).first()
+
+
+def _recording_may_start(unit):
+    """Only a recording still `recording` has an ffmpeg to (re)start; an ended one is never resumed."""
+    rec = _recording_row(unit)
+    if rec is None:
+        return (f"Unit {unit.name} belonged to a recording that was deleted; "
+                "start a new recording on the court instead.")
+    if rec.state != "recording":
+        return (f"Unit {unit.name} belongs to a recording that has ended ({rec.state}); "
+                "start a new recording on the court instead.")
+    return None
+
+
+def _recording_orphaned(unit):
+    return None if _recording_row(unit) is not None else "its recording was deleted"
 
 
 def _next_part(rec) -> Path:
@@ -143,6 +174,9 @@ def _recording_command(unit):
     from . import media
 
     rec = _recording(unit)
+    if rec.state != "recording":
+        # The stop came while the supervisor was about to start it: no new part after the end.
+        raise RuntimeError(f"the recording is {rec.state}, not recording; nothing to start")
     remaining = rec.planned_seconds - (timezone.now() - rec.started_at).total_seconds()
     port_file = proxy_dir(rec.court.proxy_unit_name) / "port"
     kind = "rtsp" if rec.court.camera_kind == "rtsp" else "mjpeg"
@@ -179,6 +213,8 @@ register(
         prepare=lambda unit: _recording(unit).parts_dir.mkdir(parents=True, exist_ok=True),
         progress=_recording_progress,
         on_exit=_recording_exit,
+        may_start=_recording_may_start,
+        orphaned=_recording_orphaned,
         description="ffmpeg writing one court recording (fragmented MP4, finalized at the end).",
     )
 )

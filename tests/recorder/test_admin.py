@@ -44,7 +44,8 @@ def test_club_admins_see_only_their_clubs_rows(admin_client, club, other_club, p
 
 def test_stop_action_stops_a_running_recording(admin_client, club, people):
     rec = make_recording(make_session(make_court(club), people["player"]), state="recording", with_file=False)
-    Unit.objects.create(name=rec.unit_name, kind="recording", config={"recording": rec.pk}, desired="running")
+    Unit.objects.create(name=rec.unit_name, kind="recording", config={"recording": rec.pk}, desired="running",
+                        state="running", pid=4242)  # ffmpeg runs: the supervisor signals it, then finalizes
     response = admin_client("admin").post("/admin/recorder/recording/", {
         "action": "stop_recordings", "_selected_action": [rec.pk]})
     assert response.status_code == 302
