@@ -350,8 +350,9 @@ def finalize(pk: int, code: int | None) -> Recording | None:
             parts=result.parts,
             error=result.error,
         )
+        # In the same transaction: whoever sees the recording ended sees its session closed too.
+        sessions.close(None, rec.session, "closed: its recording ended")
     (log.info if outcome != RecordingState.FAILED else log.error)("%s", message)
-    sessions.close(None, rec.session, "closed: its recording ended")
     return rec
 
 
