@@ -214,7 +214,11 @@ class VideoCleanupSerializer(serializers.Serializer):
 class PreviewInfoSerializer(serializers.Serializer):
     session_id = serializers.CharField()
     terrain_id = serializers.IntegerField()
-    proxy = serializers.DictField(allow_null=True)
+    proxy = serializers.DictField(
+        allow_null=True,
+        help_text="The camera proxy's status (connected, fps, last_frame_age, reconnects, ...); while the "
+        "camera is away, `message` says so in one sentence and `last_error` keeps the technical detail.",
+    )
     recording = RecordingSerializer(allow_null=True)
 
 

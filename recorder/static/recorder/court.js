@@ -54,6 +54,7 @@
     var active = !!recording && ACTIVE.indexOf(recording.state) >= 0;
     var shown = recording ? recording.shown_state : "stopped";
     badge(state, recording ? shown : "not recording", shown);
+    document.getElementById("rec-label").textContent = recording && !active ? "Last recording" : "State";
     var failure = document.getElementById("rec-failure");
     failure.textContent = recording && recording.failure ? recording.failure : "";
     failure.hidden = !failure.textContent;
