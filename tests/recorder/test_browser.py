@@ -2,7 +2,7 @@
 
 import pytest
 
-from recorder.models import Recording
+from recorder.models import CameraSession, Recording
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.processes]
@@ -33,6 +33,13 @@ def test_record_from_the_court_page_and_play_it_on_the_recordings_page(superviso
     page.click("#stop")
     page.wait_for_function("() => document.getElementById('rec-state').textContent === 'finalized'",
                            timeout=40_000)
+    # The recording closed its session, as the original did; Start records again in a new one.
+    page.wait_for_selector("#preview", state="detached")
+    assert page.text_content("#rec-label") == "Last recording" and page.is_visible("#start")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("#start")
+    page.wait_for_function("() => document.getElementById('rec-state').textContent === 'recording'")
+    assert [s.closed_at is None for s in CameraSession.objects.order_by("created_at")] == [False, True]
     page.goto(f"{web}/recordings/")
     video = page.locator(f"[data-recording='{rec.session.session_id}'] video")
     assert video.count() == 1
