@@ -16,10 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from mediasuite.supervisor import transitions
 from mediasuite.supervisor.registry import UnitKind, register, unit_dir
 
 PROXY_STALE_AFTER = 10.0  # the proxy writes its status every second
 RECORDING_SILENT_AFTER = 30.0  # no byte written to the part for this long: stuck
+CAMERA_SENTENCE = "Camera "  # how every camera_messages sentence starts
 
 
 def proxy_dir(name: str) -> Path:
@@ -103,13 +105,19 @@ def _forward_camera_events(unit):
 
 
 def _proxy_progress(unit, child):
+    """Forward camera events, keep the unit's reason on the camera's problem (a sentence), spot a stall."""
     _forward_camera_events(unit)
     status = unit_dir(unit) / "status.json"
     try:
-        updated = json.loads(status.read_text()).get("updated", 0)
+        current = json.loads(status.read_text())
     except (OSError, ValueError):
-        updated = 0
-    age = time.time() - max(updated, child.started)
+        current = {}
+    message = current.get("message", "")
+    # The camera's sentence, and its removal once the camera is back (not the reason of the last start).
+    if message != unit.reason and (message or unit.reason.startswith(CAMERA_SENTENCE)):
+        transitions.note(unit.pk, message)
+        unit.reason = message
+    age = time.time() - max(current.get("updated", 0), child.started)
     if age > PROXY_STALE_AFTER:
         return f"stuck: the proxy has not written {status} for {age:.0f}s"
     return None

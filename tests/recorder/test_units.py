@@ -87,3 +87,37 @@ def test_units_whose_recording_or_court_is_gone_are_removed_not_retried(supervis
     assert reasons == {str(rec_unit.pk): "its recording was deleted",
                        str(cam_unit.pk): f"its court (id {court_id}) was deleted"}
     assert not Event.objects.filter(kind="unit.state", payload__state="starting").exists()
+
+
+@pytest.mark.processes
+def test_an_unreachable_camera_is_a_sentence_in_the_units_reason_and_the_status_api(supervisor, club, people,
+                                                                                    api):
+    import socket
+
+    from recorder import sessions
+    from recorder.camera import SyntheticCamera
+    from recorder.units import proxy_port
+    from tests.conftest import free_port
+
+    port = free_port()
+    court = make_court(club, "Dark court", f"http://127.0.0.1:{port}/video.mjpeg")
+    session = sessions.create(people["player"], court)
+    proxy = wait_for(lambda: proxy_port(court.proxy_unit_name), timeout=30, message="the camera proxy")
+    viewer = socket.create_connection(("127.0.0.1", proxy))  # someone watches: the proxy calls the camera
+    viewer.sendall(b"GET /stream.mjpeg HTTP/1.0\r\n\r\n")
+    try:
+        expected = f"Camera unreachable at 127.0.0.1:{port} (connection refused); retrying every "
+        unit = wait_for(lambda: Unit.objects.filter(name=court.proxy_unit_name, reason__startswith=expected)
+                        .first(), timeout=30, message="the camera's sentence as the unit's reason")
+        assert unit.state == "running" and unit.reason.endswith(" s.")
+        info = api.as_user(people["player"]).get(f"/api/preview/{session.session_id}/info").json()["proxy"]
+        assert info["message"].startswith(expected) and not info["connected"]
+        assert info["last_error"].startswith("ConnectionRefusedError")  # the detail stays in the API
+        camera = SyntheticCamera(port=port).start()
+        try:
+            wait_for(lambda: Unit.objects.get(name=court.proxy_unit_name).reason == "", timeout=30,
+                     message="the reason to clear once the camera answers")
+        finally:
+            camera.stop()
+    finally:
+        viewer.close()
