@@ -173,9 +173,10 @@ class RecordStartResultSerializer(serializers.Serializer):
 
 
 class RecordStopResultSerializer(RecordStartResultSerializer):
-    state = serializers.CharField(help_text="`finalized` or `recovered` (the MP4 is downloadable), `failed` "
-                                            "(no video could be made: see `failure`), or `finalizing` (202: "
-                                            "not done within MEDIASUITE_RECORDER_STOP_WAIT).")
+    state = serializers.CharField(
+        help_text="`finalized` or `recovered` (the MP4 is downloadable), `failed` (no video could be made: "
+        "see `failure`), or `stopping`/`finalizing` (202: not done within MEDIASUITE_RECORDER_STOP_WAIT)."
+    )
     failure = serializers.CharField(allow_blank=True)
     video_path = serializers.CharField()
 

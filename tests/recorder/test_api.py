@@ -97,6 +97,18 @@ def test_a_stop_before_ffmpeg_started_answers_failed_with_a_reason_and_frees_the
     assert start(api, people["player"], next_session["session_id"]).status_code == 201
 
 
+def test_a_stop_not_finished_within_the_wait_answers_202_with_the_state(api, people, club, settings):
+    settings.RECORDER_STOP_WAIT = 0.3
+    session = open_session(api, people["player"], make_court(club))
+    start(api, people["player"], session["session_id"])
+    Unit.objects.filter(name=f"rec-{session['session_id']}").update(state="running", pid=4242)  # ffmpeg runs
+    stopped = api.as_user(people["player"]).post("/api/video/record/stop",
+                                                 {"session_id": session["session_id"]}, format="json")
+    assert stopped.status_code == 202
+    body = stopped.json()
+    assert (body["success"], body["state"], body["recording"]["download_url"]) == (False, "stopping", None)
+
+
 def test_closing_a_recording_session_is_409(api, people, club):
     session = open_session(api, people["player"], make_court(club))
     start(api, people["player"], session["session_id"])
