@@ -73,7 +73,7 @@
     if (preview) preview.remove();
     document.getElementById("no-preview").hidden = false;
     document.getElementById("camera-problem").hidden = true;
-    badge(document.getElementById("camera-state"), "camera: no session", "stopped");
+    badge(document.getElementById("camera-state"), "camera: no session", "idle");
     render();
   }
 
@@ -110,9 +110,9 @@
         if (!proxy) badge(element, "camera: proxy starting", "starting");
         else if (proxy.connected) {
           badge(element, "camera: " + proxy.fps.toFixed(1) + " fps, " + proxy.reconnects + " reconnects",
-                "running");
-        } else if (problem) badge(element, "camera: unreachable", "backoff");
-        else if (!proxy.consumers) badge(element, "camera: idle", "stopped");
+                "connected");
+        } else if (problem) badge(element, "camera: unreachable", "disconnected");
+        else if (!proxy.consumers) badge(element, "camera: idle", "idle");
         else badge(element, "camera: connecting", "starting");
       }).catch(function () {});
   }
