@@ -86,7 +86,7 @@ def test_a_failed_recording_shows_failed_with_its_reason_and_no_download(court, 
 
     session = make_session(court, people["player"], f"sess_{court.pk}_1")
     failed = make_recording(session, state="failed", with_file=False)
-    Recording.objects.filter(pk=failed.pk).update(failure=NO_FRAME)
+    Recording.objects.filter(pk=failed.pk).update(failure=NO_FRAME, stderr_tail="[mjpeg] Connection refused")
     type(session).objects.filter(pk=session.pk).update(closed_at=timezone.now())  # closed with its recording
 
     page = login(people["player"], f"/courts/{court.pk}/")
@@ -102,6 +102,10 @@ def test_a_failed_recording_shows_failed_with_its_reason_and_no_download(court, 
     badge = card.locator("[data-role=state]")
     assert badge.text_content() == "failed" and "state-failed" in badge.get_attribute("class").split()
     assert card.locator("[data-role=failure]").text_content() == NO_FRAME
+    log = card.locator("[data-role=log]")
+    assert not log.locator("pre").is_visible()  # the log lines stay behind the toggle
+    log.locator("summary").click()
+    assert log.locator("pre").text_content() == "[mjpeg] Connection refused"
     assert card.locator("video, a[download], [data-role=download]").count() == 0
     page.on("dialog", lambda dialog: dialog.accept())
     card.locator("[data-role=delete]").click()
