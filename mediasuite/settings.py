@@ -318,6 +318,9 @@ RECORDER_DEFAULT_MINUTES = env.int("MEDIASUITE_RECORDER_DEFAULT_MINUTES", defaul
 RECORDER_MAX_MINUTES = env.int("MEDIASUITE_RECORDER_MAX_MINUTES", default=300)
 # ffmpeg's input I/O timeout (s); kept below the 10 s stop wait so a stalled input cannot block a stop.
 RECORDER_INPUT_TIMEOUT = env.float("MEDIASUITE_RECORDER_INPUT_TIMEOUT", default=8.0)
+# record/stop answers once the MP4 is made (or failed): at most this long (s), the supervisor's
+# SIGINT-then-SIGKILL wait plus the final re-mux; beyond it the answer is 202 (still finalizing).
+RECORDER_STOP_WAIT = env.float("MEDIASUITE_RECORDER_STOP_WAIT", default=SUPERVISOR_STOP_TIMEOUT + 15.0)
 # A highlight clip covers this many seconds before and after the marked moment.
 RECORDER_HIGHLIGHT_BEFORE = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_BEFORE", default=10.0)
 RECORDER_HIGHLIGHT_AFTER = env.float("MEDIASUITE_RECORDER_HIGHLIGHT_AFTER", default=5.0)

@@ -1,5 +1,8 @@
 """Cleanup: idle sessions, idle proxies, empty videos, retention and quota, with a report.
 
+Failed recordings are not "empty videos": they are kept, with their reason,
+until a person deletes them or the retention removes them.
+
 Run by the scheduler (maintenance job `recorder.cleanup`) for every club, and
 by `POST /api/video/cleanup` for the clubs of the caller. Retention and quota
 are per club (ClubStorage, set in the admin), else the server-wide settings.
@@ -15,7 +18,7 @@ from django.utils import timezone
 from mediasuite.models import Desired, Unit
 
 from . import recording, sessions
-from .models import ACTIVE_STATES, CameraSession, ClubStorage, Court, Recording
+from .models import ACTIVE_STATES, CameraSession, ClubStorage, Court, Recording, RecordingState
 
 log = logging.getLogger("mediasuite.recorder")
 
@@ -56,7 +59,8 @@ def run(club_ids=None) -> dict:
         .filter(scope)
         .exclude(state__in=ACTIVE_STATES)
     )
-    for rec in done:
+    # A failed recording stays (its reason shown) until someone deletes it or the retention ends it.
+    for rec in done.exclude(state=RecordingState.FAILED):
         if not rec.path.is_file() or rec.path.stat().st_size < SMALL_FILE:
             report["bytes_freed"] += recording.delete(None, rec, "removed: empty or missing video")
             report["small_files_removed"] += 1

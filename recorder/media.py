@@ -92,11 +92,16 @@ def assemble(parts_dir: Path, final: Path) -> Assembled:
 
     The parts are removed only once the final file is in place and probes;
     on any failure they stay for a later attempt, and nothing is deleted.
+    A part holding no frame (ffmpeg stopped before the first one: only its
+    header) is left out; when no part holds a frame they all go.
     """
-    parts = parts_of(parts_dir)
+    written = parts_of(parts_dir)
+    parts = [part for part in written if probe_duration(part)]
     if not parts:
         if final.is_file() and probe_duration(final):
             return Assembled(True, final.stat().st_size, probe_duration(final), 0)
+        if written:
+            shutil.rmtree(parts_dir, ignore_errors=True)
         return Assembled(False, error="no video was written (the camera sent no frame?)")
     tmp = final.with_name(final.stem + ".remux.mp4")
     if len(parts) == 1:

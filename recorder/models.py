@@ -101,6 +101,21 @@ class RecordingState(models.TextChoices):
 
 ACTIVE_STATES = (RecordingState.RECORDING, RecordingState.STOPPING, RecordingState.FINALIZING)
 DONE_STATES = (RecordingState.FINALIZED, RecordingState.RECOVERED, RecordingState.FAILED)
+PLAYABLE_STATES = (RecordingState.FINALIZED, RecordingState.RECOVERED)
+
+# The states each state may be reached from: every change of Recording.state is a
+# compare-and-set on these (recording.py), so a late or repeated step changes nothing.
+REACHED_FROM = {
+    RecordingState.STOPPING: (RecordingState.RECORDING,),
+    RecordingState.FINALIZING: (RecordingState.RECORDING, RecordingState.STOPPING),
+    RecordingState.FINALIZED: (RecordingState.FINALIZING,),
+    RecordingState.RECOVERED: (RecordingState.FINALIZING,),
+    RecordingState.FAILED: (RecordingState.FINALIZING,),
+}
+
+
+def may_become(current: str, target: str) -> bool:
+    return current in REACHED_FROM.get(target, ())
 
 
 class Recording(models.Model):
@@ -121,6 +136,9 @@ class Recording(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     stop_reason = models.CharField(max_length=200, blank=True)
+    failure = models.CharField(
+        max_length=300, blank=True, help_text="Why no playable video could be made: one sentence, for people."
+    )
     exit_code = models.IntegerField(null=True, blank=True)
     stderr_tail = models.TextField(blank=True)
     log_file = models.CharField(max_length=500, blank=True)
@@ -154,6 +172,27 @@ class Recording(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def file_missing(self) -> bool:
+        """Finished with a video that is not on disk (removed outside MediaSuite)."""
+        return self.state in PLAYABLE_STATES and not self.path.is_file()
+
+    @property
+    def playable(self) -> bool:
+        """Finished with a video file on disk (what Download and the player need)."""
+        return self.state in PLAYABLE_STATES and not self.file_missing
+
+    @property
+    def shown_state(self) -> str:
+        """The state people see: a finished recording whose file is gone is `failed`."""
+        return RecordingState.FAILED if self.file_missing else self.state
+
+    @property
+    def shown_failure(self) -> str:
+        if self.file_missing:
+            return "The video file is missing on the server (removed outside MediaSuite?); delete this entry."
+        return self.failure
 
     def elapsed(self) -> float:
         end = self.stopped_at or timezone.now()

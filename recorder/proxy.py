@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .camera_messages import BadAnswer, StreamEnded, describe
 from .consumers import Consumer
 from .mjpeg import jpeg_frames
 from .proxy_http import serve
@@ -54,10 +55,20 @@ HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the 
 FFMPEG = os.environ.get("MEDIASUITE_FFMPEG", "ffmpeg")
 
 
+def backoff_step(failures: int) -> float:
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1))
+
+
 def backoff_delay(failures: int, rng=random.random) -> float:
     """Capped exponential delay with full jitter in [d/2, d]; never zero."""
-    step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1))
-    return step * (0.5 + rng() / 2)
+    return backoff_step(failures) * (0.5 + rng() / 2)
+
+
+def camera_address(source: str) -> str:
+    """host:port of the camera, as people name it in a message."""
+    url = urlsplit(source)
+    default = {"https": 443, "rtsp": 554, "rtsps": 322}.get(url.scheme, 80)
+    return f"{url.hostname}:{url.port or default}"
 
 
 class Proxy:
@@ -76,7 +87,8 @@ class Proxy:
         self.upstream_connections = 0
         self.reconnects = 0
         self.frames = 0
-        self.last_error = ""
+        self.last_error = ""  # the technical detail (exception and its text)
+        self.message = ""  # the same problem as one sentence for people
         self.fps = 0.0
         self._fps_window: list[float] = []
         self.port = 0
@@ -95,6 +107,7 @@ class Proxy:
             "consumers": len(self.consumers),
             "frames": self.frames,
             "last_error": self.last_error,
+            "message": "" if self.connected else self.message,
             "pid": os.getpid(),
             "port": self.port,
             "updated": time.time(),
@@ -133,6 +146,7 @@ class Proxy:
         while True:
             await self.has_consumers.wait()
             healthy = 0
+            cause = None
             try:
                 # aclosing: leaving the loop closes the camera connection (or its ffmpeg) at once.
                 async with contextlib.aclosing(self.read_camera()) as frames:
@@ -145,22 +159,28 @@ class Proxy:
                         if not self.consumers and time.time() - self.idle_since > IDLE_GRACE:
                             break
                     else:
+                        cause = StreamEnded("")
                         self.last_error = "the camera closed the stream"
             except (
                 TimeoutError,
                 OSError,
                 ValueError,
+                StreamEnded,
                 asyncio.IncompleteReadError,
                 asyncio.LimitOverrunError,
             ) as exc:
+                cause = exc
                 self.last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            if self.connected and self.consumers:
-                self.note("lost", f"Camera connection lost: {self.last_error or 'idle'}")
+            was_connected = self.connected
             self.connected = False
             if not self.consumers:
                 continue
             failures += 1
             self.reconnects += 1
+            self.message = describe(cause, camera_address(self.source), backoff_step(failures),
+                                    was_connected=was_connected, timeout=READ_TIMEOUT)
+            if was_connected:
+                self.note("lost", self.message)
             await asyncio.sleep(backoff_delay(failures))
 
     async def read_camera(self):
@@ -184,11 +204,11 @@ class Proxy:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT)
             status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
             if " 200" not in status_line:
-                raise ValueError(f"camera answered {status_line!r}")
+                raise BadAnswer(status_line)
             if self.lost:
                 self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
             self.connected = True
-            self.last_error = ""
+            self.last_error = self.message = ""
             async for frame in jpeg_frames(reader, READ_TIMEOUT):
                 yield frame
         finally:
@@ -215,13 +235,13 @@ class Proxy:
                 if first:
                     if self.lost:
                         self.note("back", f"Camera connection back after {self.reconnects} reconnect(s)")
-                    self.connected, self.last_error, first = True, "", False
+                    self.connected, self.last_error, self.message, first = True, "", "", False
                 self.data_at = time.time()
                 for consumer in list(self.consumers) + list(self.internal):
                     if consumer.kind == "ts":
                         consumer.offer(chunk)
                 yield None
-            self.last_error = f"ffmpeg reading the RTSP camera ended (exit {await proc.wait()})"
+            raise StreamEnded(f"ffmpeg reading the RTSP camera ended with exit {await proc.wait()}")
         finally:
             if proc.returncode is None:
                 proc.kill()

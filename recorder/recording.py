@@ -5,12 +5,20 @@ fragmented MP4 parts) -> `stopping` (stop asked, or ffmpeg ended by itself)
 -> `finalizing` (the parts are re-muxed by stream copy into one MP4 with the
 moov at the start, then atomically moved in place) -> `finalized` (ffmpeg
 ended cleanly), `recovered` (ffmpeg was killed or crashed: the fragments on
-disk were saved) or `failed` (nothing usable). Every step is a
-compare-and-set update with its Event in the same transaction.
+disk were saved) or `failed` (nothing usable; `failure` says why in one
+sentence). Every step is a compare-and-set update along models.REACHED_FROM
+with its Event in the same transaction. Once the recording has ended its
+session is closed (as the original did after a stop): the next recording
+opens a new one.
+
+A stop that finds no ffmpeg to signal (asked while the unit was still
+starting, or between two parts) finalizes at once, in the caller: no
+recording waits for the cleanup job to end.
 """
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,12 +33,22 @@ from mediasuite.models import Desired, Unit, UnitState
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
-from . import media, sessions
-from .models import ACTIVE_STATES, CameraSession, Highlight, Recording, RecordingState
+from . import failures, media, sessions
+from .models import (
+    ACTIVE_STATES,
+    DONE_STATES,
+    REACHED_FROM,
+    CameraSession,
+    Highlight,
+    Recording,
+    RecordingState,
+)
+from .units import proxy_status
 
 log = logging.getLogger("mediasuite.recorder")
 
 CLEAN_EXIT_CODES = (0, 255)  # 255: ffmpeg's exit after one SIGINT, trailer written
+POLL = 0.1  # seconds between two reads of a recording awaited by wait_until_done
 
 
 def _record(kind, rec: Recording, actor, message, **payload):
@@ -47,6 +65,12 @@ def _record(kind, rec: Recording, actor, message, **payload):
 
 def _fresh(pk) -> Recording:
     return Recording.objects.select_related("session", "court", "club", "user").get(pk=pk)
+
+
+def _advance(pk, target: str, **fields) -> bool:
+    """Compare-and-set the recording to `target` from a state it may be reached from."""
+    moved = Recording.objects.filter(pk=pk, state__in=REACHED_FROM[target]).update(state=target, **fields)
+    return bool(moved)
 
 
 def _lock_starts():
@@ -118,8 +142,9 @@ def stop(actor, rec: Recording, reason: str = "stopped by user") -> Recording:
     with transaction.atomic():
         if actor is not None and not policy_for(Recording).allows(actor, "stop", rec):
             raise PermissionDenied("You may stop only your own recordings (club admins: their club's).")
-        done = Recording.objects.filter(pk=rec.pk, state=RecordingState.RECORDING).update(
-            state=RecordingState.STOPPING,
+        done = _advance(
+            rec.pk,
+            RecordingState.STOPPING,
             stopped_at=timezone.now(),
             stop_reason=reason,
             stopped_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -140,7 +165,38 @@ def stop(actor, rec: Recording, reason: str = "stopped by user") -> Recording:
             f"Recording of {rec.session.session_id} {reason}{by}",
             reason=reason,
         )
+    return settle(rec)
+
+
+def _unit_idle(unit: Unit | None) -> bool:
+    """No process of the unit runs, and none will: it is wanted stopped (or gone) and has no pid."""
+    return unit is None or (
+        unit.desired == Desired.STOPPED
+        and unit.pid is None
+        and unit.state in (UnitState.STOPPED, UnitState.BACKOFF, UnitState.FAILED)
+    )
+
+
+def settle(rec: Recording) -> Recording:
+    """Finalize a stopping recording whose unit has no ffmpeg to end (so no on_exit will come)."""
+    unit = Unit.objects.filter(name=rec.unit_name).first()
+    if rec.state == RecordingState.STOPPING and _unit_idle(unit):
+        return finalize(rec.pk, unit.exit_code if unit else None) or _fresh(rec.pk)
     return rec
+
+
+def wait_until_done(rec: Recording, timeout: float) -> Recording:
+    """The recording once it is finalized, recovered or failed; as it is when `timeout` passes first.
+
+    The supervisor (another process) ends ffmpeg and finalizes: the database is
+    the only thing both see, so it is read every POLL seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        rec = settle(_fresh(rec.pk))
+        if rec.state in DONE_STATES or time.monotonic() >= deadline:
+            return rec
+        time.sleep(POLL)
 
 
 def mark_highlight(actor, rec: Recording) -> Highlight:
@@ -217,9 +273,7 @@ def unit_exited(unit, code, expected):
             return
         reason = "planned duration reached" if planned_end else f"ffmpeg ended unexpectedly (exit {code})"
         with transaction.atomic():
-            if Recording.objects.filter(pk=rec.pk, state=RecordingState.RECORDING).update(
-                state=RecordingState.STOPPING, stopped_at=timezone.now(), stop_reason=reason
-            ):
+            if _advance(rec.pk, RecordingState.STOPPING, stopped_at=timezone.now(), stop_reason=reason):
                 rec = _fresh(rec.pk)
                 _record(
                     "recorder.recording.stopping",
@@ -252,10 +306,7 @@ def _finalize_thread(pk, code):
 def finalize(pk: int, code: int | None) -> Recording | None:
     """Re-mux the parts into the final MP4 and record the outcome; None when another finalizer has it."""
     with transaction.atomic():
-        claimed = Recording.objects.filter(
-            pk=pk, state__in=(RecordingState.RECORDING, RecordingState.STOPPING)
-        ).update(state=RecordingState.FINALIZING)
-        if not claimed:
+        if not _advance(pk, RecordingState.FINALIZING):
             return None
         rec = _fresh(pk)
         Recording.objects.filter(pk=pk, stopped_at__isnull=True).update(stopped_at=timezone.now())
@@ -269,12 +320,17 @@ def finalize(pk: int, code: int | None) -> Recording | None:
         message = (
             f"Recording of {rec.session.session_id} {outcome}: {result.duration:.1f}s, {result.size} bytes"
         )
+        failure = ""
     else:
         outcome = RecordingState.FAILED
-        message = f"Recording of {rec.session.session_id} failed: {result.error}"
+        failure = failures.explain(result.error, tail, proxy_status(rec.court.proxy_unit_name),
+                                   rec.court.proxy_unit_name)
+        message = f"Recording of {rec.session.session_id} failed: {failure}"
     with transaction.atomic():
-        Recording.objects.filter(pk=pk, state=RecordingState.FINALIZING).update(
-            state=outcome,
+        _advance(
+            pk,
+            outcome,
+            failure=failure,
             size=result.size,
             duration=result.duration,
             exit_code=code,
@@ -294,8 +350,9 @@ def finalize(pk: int, code: int | None) -> Recording | None:
             parts=result.parts,
             error=result.error,
         )
+        # In the same transaction: whoever sees the recording ended sees its session closed too.
+        sessions.close(None, rec.session, "closed: its recording ended")
     (log.info if outcome != RecordingState.FAILED else log.error)("%s", message)
-    sessions.release_proxy(rec.court)
     return rec
 
 
@@ -314,6 +371,7 @@ def recover_orphans() -> int:
             and unit.state in (UnitState.STOPPED, UnitState.FAILED, UnitState.BACKOFF)
         )
         if rec.state == RecordingState.FINALIZING and rec.stopped_at and rec.stopped_at < stale:
+            # A finalizer that died: the one step back, so that this finalize may claim it again.
             Recording.objects.filter(pk=rec.pk, state=RecordingState.FINALIZING).update(
                 state=RecordingState.STOPPING
             )

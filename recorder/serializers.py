@@ -29,6 +29,12 @@ class RecordingSerializer(serializers.ModelSerializer):
     remaining_seconds = serializers.SerializerMethodField()
     video_path = serializers.CharField(source="file")
     download_url = serializers.SerializerMethodField()
+    shown_state = serializers.CharField(
+        help_text="The state to show people: `failed` also for a finished recording whose file is gone.")
+    failure = serializers.CharField(
+        source="shown_failure",
+        help_text="Why no playable video could be made (one sentence); empty otherwise.",
+    )
     highlights = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,6 +46,8 @@ class RecordingSerializer(serializers.ModelSerializer):
             "club_id",
             "user",
             "state",
+            "shown_state",
+            "failure",
             "is_recording",
             "started_at",
             "stopped_at",
@@ -65,8 +73,9 @@ class RecordingSerializer(serializers.ModelSerializer):
     def get_remaining_seconds(self, rec) -> float:
         return round(max(0.0, rec.planned_seconds - rec.elapsed()), 1)
 
-    def get_download_url(self, rec) -> str:
-        return reverse("recorder-file-download", args=[rec.session.session_id])
+    def get_download_url(self, rec) -> str | None:
+        """Set only when there is a playable file to download."""
+        return reverse("recorder-file-download", args=[rec.session.session_id]) if rec.playable else None
 
     @extend_schema_field(HighlightSerializer(many=True))
     def get_highlights(self, rec) -> list:
@@ -164,6 +173,11 @@ class RecordStartResultSerializer(serializers.Serializer):
 
 
 class RecordStopResultSerializer(RecordStartResultSerializer):
+    state = serializers.CharField(
+        help_text="`finalized` or `recovered` (the MP4 is downloadable), `failed` (no video could be made: "
+        "see `failure`), or `stopping`/`finalizing` (202: not done within MEDIASUITE_RECORDER_STOP_WAIT)."
+    )
+    failure = serializers.CharField(allow_blank=True)
     video_path = serializers.CharField()
 
 
@@ -201,7 +215,11 @@ class VideoCleanupSerializer(serializers.Serializer):
 class PreviewInfoSerializer(serializers.Serializer):
     session_id = serializers.CharField()
     terrain_id = serializers.IntegerField()
-    proxy = serializers.DictField(allow_null=True)
+    proxy = serializers.DictField(
+        allow_null=True,
+        help_text="The camera proxy's status (connected, fps, last_frame_age, reconnects, ...); while the "
+        "camera is away, `message` says so in one sentence and `last_error` keeps the technical detail.",
+    )
     recording = RecordingSerializer(allow_null=True)
 
 

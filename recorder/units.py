@@ -16,10 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from mediasuite.supervisor import transitions
 from mediasuite.supervisor.registry import UnitKind, register, unit_dir
 
 PROXY_STALE_AFTER = 10.0  # the proxy writes its status every second
 RECORDING_SILENT_AFTER = 30.0  # no byte written to the part for this long: stuck
+CAMERA_SENTENCE = "Camera "  # how every camera_messages sentence starts
 
 
 def proxy_dir(name: str) -> Path:
@@ -103,16 +105,30 @@ def _forward_camera_events(unit):
 
 
 def _proxy_progress(unit, child):
+    """Forward camera events, keep the unit's reason on the camera's problem (a sentence), spot a stall."""
     _forward_camera_events(unit)
     status = unit_dir(unit) / "status.json"
     try:
-        updated = json.loads(status.read_text()).get("updated", 0)
+        current = json.loads(status.read_text())
     except (OSError, ValueError):
-        updated = 0
-    age = time.time() - max(updated, child.started)
+        current = {}
+    message = current.get("message", "")
+    # The camera's sentence, and its removal once the camera is back (not the reason of the last start).
+    if message != unit.reason and (message or unit.reason.startswith(CAMERA_SENTENCE)):
+        transitions.note(unit.pk, message)
+        unit.reason = message
+    age = time.time() - max(current.get("updated", 0), child.started)
     if age > PROXY_STALE_AFTER:
         return f"stuck: the proxy has not written {status} for {age:.0f}s"
     return None
+
+
+def _proxy_orphaned(unit):
+    from .models import Court
+
+    if Court.objects.filter(pk=unit.config.get("court")).exists():
+        return None
+    return f"its court (id {unit.config.get('court')}) was deleted"
 
 
 register(
@@ -121,6 +137,7 @@ register(
         command=_proxy_command,
         prepare=_proxy_prepare,
         progress=_proxy_progress,
+        orphaned=_proxy_orphaned,
         description="One upstream connection to a court camera, shared by the recorder and previews.",
     )
 )
@@ -130,6 +147,28 @@ def _recording(unit):
     from .models import Recording
 
     return Recording.objects.select_related("session", "court").get(pk=unit.config["recording"])
+
+
+def _recording_row(unit):
+    from .models import Recording
+
+    return Recording.objects.filter(pk=unit.config.get("recording")).first()
+
+
+def _recording_may_start(unit):
+    """Only a recording still `recording` has an ffmpeg to (re)start; an ended one is never resumed."""
+    rec = _recording_row(unit)
+    if rec is None:
+        return (f"Unit {unit.name} belonged to a recording that was deleted; "
+                "start a new recording on the court instead.")
+    if rec.state != "recording":
+        return (f"Unit {unit.name} belongs to a recording that has ended ({rec.state}); "
+                "start a new recording on the court instead.")
+    return None
+
+
+def _recording_orphaned(unit):
+    return None if _recording_row(unit) is not None else "its recording was deleted"
 
 
 def _next_part(rec) -> Path:
@@ -143,6 +182,9 @@ def _recording_command(unit):
     from . import media
 
     rec = _recording(unit)
+    if rec.state != "recording":
+        # The stop came while the supervisor was about to start it: no new part after the end.
+        raise RuntimeError(f"the recording is {rec.state}, not recording; nothing to start")
     remaining = rec.planned_seconds - (timezone.now() - rec.started_at).total_seconds()
     port_file = proxy_dir(rec.court.proxy_unit_name) / "port"
     kind = "rtsp" if rec.court.camera_kind == "rtsp" else "mjpeg"
@@ -179,6 +221,8 @@ register(
         prepare=lambda unit: _recording(unit).parts_dir.mkdir(parents=True, exist_ok=True),
         progress=_recording_progress,
         on_exit=_recording_exit,
+        may_start=_recording_may_start,
+        orphaned=_recording_orphaned,
         description="ffmpeg writing one court recording (fragmented MP4, finalized at the end).",
     )
 )

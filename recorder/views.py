@@ -61,16 +61,30 @@ def club_page(request, club_id):
     return render(request, "recorder/club.html", {"club": club, "rows": rows, "live_after": safe_cursor()})
 
 
+def _last_recording(request, court):
+    """The user's newest recording on the court: the open session's, or the last one that ended."""
+    return (
+        policy_for(Recording)
+        .queryset(request.user, "view")
+        .filter(court=court, user=request.user)
+        .select_related("session")
+        .first()
+    )
+
+
 @login_required
 def court_page(request, court_id):
     court = visible_or_404(request.user, Court, pk=court_id)
     may_open = policy_for(CameraSession).allows(request.user, "add")
+    session = _open_session(request, court)
+    last = _last_recording(request, court)
     return render(
         request,
         "recorder/court.html",
         {
             "court": court,
-            "session": _open_session(request, court),
+            "session": session,
+            "recording_session": last.session.session_id if last else "",
             "may_open": may_open,
             "default_minutes": settings.RECORDER_DEFAULT_MINUTES,
             "live_after": safe_cursor(),

@@ -5,10 +5,11 @@ start/stop/restart actions through control.py; only the desired state is
 editable. Leases and supervisor nodes: read-only, SUPER_ADMIN only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from ..models import Lease, SupervisorNode, Unit
+from ..models import Desired, Lease, SupervisorNode, Unit
 from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 from . import control
 
@@ -18,9 +19,21 @@ def _drive(func, verb):
                       then=" The supervisor acts within a second.", label=lambda unit: unit.name)
 
 
+class UnitForm(forms.ModelForm):
+    def clean_desired(self):
+        """A start the unit's owner refuses (control.refusal) is a form error, not a 403 page."""
+        desired = self.cleaned_data["desired"]
+        if desired == Desired.RUNNING and self.instance.desired != Desired.RUNNING:
+            why = control.refusal(self.instance)
+            if why:
+                raise forms.ValidationError(why)
+        return desired
+
+
 @admin.register(Unit)
 class UnitAdmin(PolicyAdmin):
     domain = control
+    form = UnitForm
     list_display = ("name", "kind", "desired", "live_state", "node", "pid", "state_changed_at",
                     "consecutive_failures", "short_reason")
     list_filter = ("state", "desired", "kind")

@@ -10,7 +10,9 @@ notices within a tick and acts.
     save(actor, unit) / delete(actor, unit)   (admin forms)
 
 `actor=None` means the system itself (an app's domain code); a user actor is
-checked against the Unit policy ("change"; "delete" for delete).
+checked against the Unit policy ("change"; "delete" for delete), and a start
+or restart by a person also against the unit kind's `may_start` (the owning
+app decides: a finished recording's unit stays stopped).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,10 +75,21 @@ def ensure_unit(name: str, kind: str, config: dict | None = None, club=None, own
     return unit
 
 
+def refusal(unit: Unit) -> str | None:
+    """Why a person may not start `unit` (its kind's `may_start` answer), None when they may."""
+    try:
+        kind = registry.get(unit.kind)
+    except LookupError:
+        return None
+    return kind.may_start(unit) if kind.may_start else None
+
+
 def _set_desired(actor, unit: Unit, desired: str, *, restart=False) -> Unit:
     with transaction.atomic():
         locked = Unit.objects.select_for_update(of=("self",)).select_related("club", "owner").get(pk=unit.pk)
         _check(actor, "change", locked)
+        if actor is not None and desired == Desired.RUNNING and (why := refusal(locked)):
+            raise PermissionDenied(why)
         previous = locked.desired
         locked.desired = desired
         fields = ["desired", "updated_at"]
@@ -119,9 +132,10 @@ def save(actor, unit: Unit) -> Unit:
     return _set_desired(actor, unit, unit.desired)
 
 
-def delete(actor, unit: Unit):
+def delete(actor, unit: Unit, reason: str = ""):
     """Remove a unit; its lease goes with it and the supervisor holding it ends the process."""
     with transaction.atomic():
         _check(actor, "delete", unit)
-        _record("unit.deleted", unit, actor, f"Unit {unit.name} deleted")
+        _record("unit.deleted", unit, actor, f"Unit {unit.name} deleted" + (f": {reason}" if reason else ""),
+                reason=reason)
         unit.delete()

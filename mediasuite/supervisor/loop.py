@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Desired, Lease, SupervisorNode, Unit, UnitState
-from . import leases, procs, registry, transitions
+from . import control, leases, procs, registry, transitions
 from .leases import Holder
 
 log = logging.getLogger("mediasuite.supervisor")
@@ -290,7 +290,24 @@ class Supervisor:
             reason = "start requested"
         else:
             reason = f"restored: it was {unit.state} under a supervisor that is gone"
-        self.launch(unit, reason)
+        if not self.remove_orphan(unit):
+            self.launch(unit, reason)
+
+    def remove_orphan(self, unit: Unit) -> bool:
+        """Delete `unit` instead of starting it when its kind says the row it works for is gone."""
+        try:
+            kind = registry.get(unit.kind)
+            gone = kind.orphaned(unit) if kind.orphaned else None
+        except Exception:
+            log.exception("The orphan check of unit %s (kind %s) failed; starting it anyway.", unit.name,
+                          unit.kind)
+            return False
+        if not gone:
+            return False
+        log.warning("Removing unit %s instead of starting it: %s.", unit.name, gone)
+        control.delete(None, unit, gone)
+        self.held.discard(unit.pk)
+        return True
 
     def launch(self, unit: Unit, reason: str):
         if not self.clear_strays(unit):

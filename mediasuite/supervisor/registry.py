@@ -52,6 +52,11 @@ class UnitKind:
               `child.started` is the time.time() of the spawn.
     on_exit:  (unit, exit_code, expected) -> None, after every exit
     prepare:  unit -> None, before every spawn (create folders, clean files)
+    may_start: unit -> None when a person may start or restart the unit (API, admin), else one
+              sentence saying why not: the app owning the unit decides (a finished recording's
+              unit is never started again by hand)
+    orphaned: unit -> None while the row the unit works for exists, else a sentence saying it is
+              gone; the supervisor then removes the unit instead of starting it
     """
 
     name: str
@@ -61,6 +66,8 @@ class UnitKind:
     progress: Callable | None = None
     on_exit: Callable | None = None
     prepare: Callable | None = None
+    may_start: Callable | None = None
+    orphaned: Callable | None = None
     description: str = field(default="")
 
 

@@ -90,6 +90,12 @@ def failure(unit_id, holder, reason: str, exit_code=None):
         )
 
 
+def note(unit_id, reason: str):
+    """Set the reason of a unit that stays in its state: its kind's news while it runs (a proxy's camera
+    unreachable), shown where the reason is; no Event (nothing changed state) and no write when unchanged."""
+    Unit.objects.filter(pk=unit_id).exclude(reason=reason).update(reason=reason, updated_at=timezone.now())
+
+
 def forget_failures(unit_id, holder):
     """A unit healthy for a while starts again from the first backoff step (no state change)."""
     qs = Unit.objects.filter(pk=unit_id)

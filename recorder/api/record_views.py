@@ -1,5 +1,6 @@
 """/api/video/record/...: start, stop, highlight and status of a session's recording."""
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 from mediasuite.policies import policy_for
 
 from .. import recording, sessions
-from ..models import Recording
+from ..models import DONE_STATES, PLAYABLE_STATES, Recording
 from ..serializers import (
     CameraSessionIdSerializer,
     HighlightResultSerializer,
@@ -41,13 +42,15 @@ class RecordStart(RecorderView):
 
 
 class RecordStop(RecorderView):
+    """Answers, as the original did, once the MP4 is finalized and downloadable (or has failed)."""
+
     extra_error_codes = ("404", "409")
 
     @extend_schema(
         tags=TAGS,
         request=CameraSessionIdSerializer,
-        responses={200: RecordStopResultSerializer},
-        summary="Stop a recording; the MP4 is finalized a moment later (state `finalized`)",
+        responses={200: RecordStopResultSerializer, 202: RecordStopResultSerializer},
+        summary="Stop a recording and wait for its MP4 (`finalized`), or its `failure`",
     )
     def post(self, request):
         data = CameraSessionIdSerializer(data=request.data)
@@ -60,7 +63,17 @@ class RecordStop(RecorderView):
         if not policy_for(Recording).allows(request.user, "stop", rec):
             raise exceptions.PermissionDenied("You may stop only your own recordings.")
         rec = recording.stop(request.user, rec)
-        return Response({"success": True, "video_path": rec.file, "recording": RecordingSerializer(rec).data})
+        rec = recording.wait_until_done(rec, settings.RECORDER_STOP_WAIT)
+        return Response(
+            {
+                "success": rec.state in PLAYABLE_STATES,
+                "state": rec.state,
+                "failure": rec.failure,
+                "video_path": rec.file,
+                "recording": RecordingSerializer(rec).data,
+            },
+            status=status.HTTP_200_OK if rec.state in DONE_STATES else status.HTTP_202_ACCEPTED,
+        )
 
 
 class RecordHighlight(RecorderView):

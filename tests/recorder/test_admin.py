@@ -44,7 +44,8 @@ def test_club_admins_see_only_their_clubs_rows(admin_client, club, other_club, p
 
 def test_stop_action_stops_a_running_recording(admin_client, club, people):
     rec = make_recording(make_session(make_court(club), people["player"]), state="recording", with_file=False)
-    Unit.objects.create(name=rec.unit_name, kind="recording", config={"recording": rec.pk}, desired="running")
+    Unit.objects.create(name=rec.unit_name, kind="recording", config={"recording": rec.pk}, desired="running",
+                        state="running", pid=4242)  # ffmpeg runs: the supervisor signals it, then finalizes
     response = admin_client("admin").post("/admin/recorder/recording/", {
         "action": "stop_recordings", "_selected_action": [rec.pk]})
     assert response.status_code == 302
@@ -69,11 +70,14 @@ def test_cleanup_closes_idle_sessions_and_removes_empty_videos(club, other_club,
                            with_file=False)
     foreign = make_recording(make_session(make_court(other_club), people["other_player"], "sess_4_1"),
                              with_file=False)
+    failed = make_recording(make_session(make_court(club, "Court 4"), people["player"], "sess_5_1"),
+                            state="failed", with_file=False)
     report = api.as_user(people["admin"]).post("/api/video/cleanup", {}, format="json").json()["report"]
     assert report["sessions_closed"] == 1 and report["small_files_removed"] == 1
     assert CameraSession.objects.get(pk=idle.pk).closed_at is not None
     assert CameraSession.objects.get(pk=fresh.pk).closed_at is None
     assert not Recording.objects.filter(pk=empty.pk).exists()
+    assert Recording.objects.filter(pk=failed.pk).exists()  # kept with its reason until deleted by a person
     assert Recording.objects.filter(pk=foreign.pk).exists()  # another club: not this admin's cleanup
     job = next(job for job in maintenance_jobs() if job.name == "recorder.cleanup")
     assert job.function() >= 1

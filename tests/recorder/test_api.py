@@ -76,19 +76,37 @@ def test_max_concurrent_recordings_is_a_409_with_a_message(api, people, club, se
     assert Recording.objects.count() == 2
 
 
-def test_stop_answers_the_video_path_and_a_second_stop_is_409(api, people, club):
-    session = open_session(api, people["player"], make_court(club))
+def test_a_stop_before_ffmpeg_started_answers_failed_with_a_reason_and_frees_the_court(api, people, club):
+    court = make_court(club)
+    session = open_session(api, people["player"], court)
     start(api, people["player"], session["session_id"])
     stopped = api.as_user(people["player"]).post("/api/video/record/stop",
                                                  {"session_id": session["session_id"]}, format="json")
+    assert stopped.status_code == 200
     body = stopped.json()
-    assert body["success"] is True
+    assert (body["success"], body["state"]) == (False, "failed")
+    assert body["failure"].startswith("No frame was received from the camera")
     assert body["video_path"] == f"{club.pk}/{session['session_id']}.mp4"
-    assert body["recording"]["state"] == "stopping" and body["recording"]["stopped_by"] == "paul"
+    assert body["recording"]["stopped_by"] == "paul" and body["recording"]["download_url"] is None
     assert Unit.objects.get(name=f"rec-{session['session_id']}").desired == "stopped"
+    assert CameraSession.objects.get().closed_at is not None  # closed after the stop, as the original
     again = api.as_user(people["player"]).post("/api/video/record/stop",
                                                {"session_id": session["session_id"]}, format="json")
     assert again.status_code == 409
+    next_session = open_session(api, people["player"], court)
+    assert start(api, people["player"], next_session["session_id"]).status_code == 201
+
+
+def test_a_stop_not_finished_within_the_wait_answers_202_with_the_state(api, people, club, settings):
+    settings.RECORDER_STOP_WAIT = 0.3
+    session = open_session(api, people["player"], make_court(club))
+    start(api, people["player"], session["session_id"])
+    Unit.objects.filter(name=f"rec-{session['session_id']}").update(state="running", pid=4242)  # ffmpeg runs
+    stopped = api.as_user(people["player"]).post("/api/video/record/stop",
+                                                 {"session_id": session["session_id"]}, format="json")
+    assert stopped.status_code == 202
+    body = stopped.json()
+    assert (body["success"], body["state"], body["recording"]["download_url"]) == (False, "stopping", None)
 
 
 def test_closing_a_recording_session_is_409(api, people, club):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recorder.models import Recording
+from recorder.models import CameraSession, Recording
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.processes]
@@ -33,6 +33,13 @@ def test_record_from_the_court_page_and_play_it_on_the_recordings_page(superviso
     page.click("#stop")
     page.wait_for_function("() => document.getElementById('rec-state').textContent === 'finalized'",
                            timeout=40_000)
+    # The recording closed its session, as the original did; Start records again in a new one.
+    page.wait_for_selector("#preview", state="detached")
+    assert page.text_content("#rec-label") == "Last recording" and page.is_visible("#start")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("#start")
+    page.wait_for_function("() => document.getElementById('rec-state').textContent === 'recording'")
+    assert [s.closed_at is None for s in CameraSession.objects.order_by("created_at")] == [False, True]
     page.goto(f"{web}/recordings/")
     video = page.locator(f"[data-recording='{rec.session.session_id}'] video")
     assert video.count() == 1
@@ -64,3 +71,44 @@ def test_club_page_shows_a_recording_start_live_and_recordings_page_deletes(cour
     page.click("[data-recording='sess_2_1'] [data-role=delete]")
     page.wait_for_selector("[data-recording='sess_2_1']", state="detached", timeout=20_000)
     assert not done.path.exists()
+
+
+NO_FRAME = ("No frame was received: Camera unreachable at 127.0.0.1:8589 (connection refused); check the "
+            "camera, then record again.")
+
+
+def test_a_failed_recording_shows_failed_with_its_reason_and_no_download(court, people, login, web, browser):
+    from django.utils import timezone
+
+    from tests.conftest import sign_in
+
+    from .helpers import make_recording, make_session
+
+    session = make_session(court, people["player"], f"sess_{court.pk}_1")
+    failed = make_recording(session, state="failed", with_file=False)
+    Recording.objects.filter(pk=failed.pk).update(failure=NO_FRAME, stderr_tail="[mjpeg] Connection refused")
+    type(session).objects.filter(pk=session.pk).update(closed_at=timezone.now())  # closed with its recording
+
+    page = login(people["player"], f"/courts/{court.pk}/")
+    page.wait_for_function("() => document.getElementById('rec-state').textContent === 'failed'")
+    assert "state-failed" in page.get_attribute("#rec-state", "class").split()
+    assert page.text_content("#rec-failure") == NO_FRAME and page.is_visible("#rec-failure")
+    assert page.locator("a[download], video").count() == 0
+    assert page.is_visible("#start")  # record again: Start opens a new session
+
+    admin = browser.new_context()
+    page = sign_in(admin.new_page(), web, people["admin"].username, "/recordings/")
+    card = page.locator(f"[data-recording='{session.session_id}']")
+    badge = card.locator("[data-role=state]")
+    assert badge.text_content() == "failed" and "state-failed" in badge.get_attribute("class").split()
+    assert card.locator("[data-role=failure]").text_content() == NO_FRAME
+    log = card.locator("[data-role=log]")
+    assert not log.locator("pre").is_visible()  # the log lines stay behind the toggle
+    log.locator("summary").click()
+    assert log.locator("pre").text_content() == "[mjpeg] Connection refused"
+    assert card.locator("video, a[download], [data-role=download]").count() == 0
+    page.on("dialog", lambda dialog: dialog.accept())
+    card.locator("[data-role=delete]").click()
+    card.wait_for(state="detached")
+    assert not Recording.objects.filter(pk=failed.pk).exists()
+    admin.close()
