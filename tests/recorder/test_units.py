@@ -94,8 +94,7 @@ def test_an_unreachable_camera_is_a_sentence_in_the_units_reason_and_the_status_
                                                                                     api):
     import socket
 
-    from recorder.camera import SyntheticCamera
-
+    from demo.mjpeg_camera import SyntheticCamera
     from recorder import sessions
     from recorder.units import proxy_port
     from tests.conftest import free_port
