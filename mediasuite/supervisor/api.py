@@ -29,6 +29,10 @@ class UnitSerializer(serializers.ModelSerializer):
             return None
 
 
+# A start or restart the unit's owning app refuses (a finished recording's unit) is a 409.
+DRIVE_RESPONSES = {200: UnitSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervised units and their state. A CLUB_ADMIN drives their clubs' units; a PLAYER sees theirs."""
 
@@ -45,7 +49,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         unit = func(self.request.user, self.get_object())
         return Response(UnitSerializer(Unit.objects.select_related("lease").get(pk=unit.pk)).data)
 
-    @extend_schema(request=None, responses={200: UnitSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(request=None, responses=DRIVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def start(self, request, name=None):
         """Set the desired state to running; the supervisor starts it within a tick."""
@@ -57,7 +61,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         """Set the desired state to stopped; the supervisor stops it cleanly (SIGINT, 10 s, SIGKILL)."""
         return self._drive(control.stop)
 
-    @extend_schema(request=None, responses={200: UnitSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(request=None, responses=DRIVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def restart(self, request, name=None):
         """Ask for a restart (and desired state running); a failed unit tries again at once."""

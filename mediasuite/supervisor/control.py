@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import events
+from ..errors import Conflict
 from ..models import Desired, Unit, UnitState
 from ..policies import policy_for
 from . import registry
@@ -89,7 +90,7 @@ def _set_desired(actor, unit: Unit, desired: str, *, restart=False) -> Unit:
         locked = Unit.objects.select_for_update(of=("self",)).select_related("club", "owner").get(pk=unit.pk)
         _check(actor, "change", locked)
         if actor is not None and desired == Desired.RUNNING and (why := refusal(locked)):
-            raise PermissionDenied(why)
+            raise Conflict(why)
         previous = locked.desired
         locked.desired = desired
         fields = ["desired", "updated_at"]

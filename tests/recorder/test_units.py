@@ -37,7 +37,7 @@ def test_an_ended_recordings_unit_cannot_be_started_through_the_units_api(verb, 
     before = Event.objects.count()
     for role in ("super", "admin"):
         response = api.as_user(people[role]).post(f"/api/v1/units/{unit.name}/{verb}")
-        assert response.status_code == 403, response.content
+        assert response.status_code == 409, response.content
         assert response.json()["error"].startswith(f"Unit {unit.name} belong")
         assert ("deleted" if outcome == "deleted" else f"has ended ({outcome})") in response.json()["error"]
     unit.refresh_from_db()
