@@ -145,9 +145,10 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """An import_blocked torrent whose media is missing: add it to Sonarr/Radarr, then back to import."""
+        torrent = self.get_object()
         serializer = AddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        torrent = mapping.resolve_blocked(request.user, self.get_object(), dict(serializer.validated_data))
+        torrent = mapping.resolve_blocked(request.user, torrent, dict(serializer.validated_data))
         return Response(TorrentSerializer(torrent).data)
 
     @extend_schema(responses={204: None, **GATEWAY})

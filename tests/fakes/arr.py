@@ -58,6 +58,7 @@ class FakeArr:
         self.history = []
         self.rejection = ""
         self.add_failure = ""
+        self.failures = []
         self.root_folders = [{"id": 1, "path": str(self.library), "accessible": True, "freeSpace": 10 ** 12,
                               "unmappedFolders": []}]
         self.profiles = [{"id": 1, "name": "Any", "upgradeAllowed": True, "cutoff": 1, "items": []},
@@ -121,6 +122,10 @@ class FakeArr:
 
     def reject(self, reason: str):
         self.rejection = reason
+
+    def fail_with(self, status: int, times: int = 1, headers: dict | None = None):
+        """Answer the next `times` calls with `status` (429 with a Retry-After header ...)."""
+        self.failures += [(status, {"message": "error"}, headers or {})] * times
 
     def fail_adds(self, message: str):
         self.add_failure = message
@@ -350,12 +355,19 @@ class FakeArr:
                     body = json.loads(self.rfile.read(length)) if length else {}
                 except ValueError:
                     body = None
-                if body is None:
+                headers = {}
+                if fake.failures:
+                    with fake.lock:
+                        fake.requests.append((method, url.path, query, body))
+                        status, answer, headers = fake.failures.pop(0)
+                elif body is None:
                     status, answer = 400, {"message": "Invalid JSON"}
                 else:
                     status, answer = fake.answer(method, url.path, query, body, self.headers.get("X-Api-Key"))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, str(value))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
