@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404
 
 from mediasuite import events, media
-from mediasuite.clients import arr, tvdb
+from mediasuite.clients import arr, plex, tvdb
 from mediasuite.clients.http import ServiceError
 
 from . import lifecycle
@@ -43,7 +43,8 @@ def details(user, tvdb_id: int) -> dict:
     """The series as Sonarr has it, with its seasons and their episodes (monitored, file, size, air date).
 
     Name and overview come from TVDB in TVDB_LANGUAGE when TVDB is configured
-    (Sonarr's own otherwise, or when TVDB fails).
+    (Sonarr's own otherwise, or when TVDB fails); `watched` per episode and
+    `watched_count` per season from Plex when it is configured (null otherwise).
     """
     lifecycle.check(user, "view")
     client = arr.client(arr.SONARR)
@@ -56,6 +57,7 @@ def details(user, tvdb_id: int) -> dict:
         except ServiceError as exc:
             logger.warning("TVDB details of %s failed (%s); showing Sonarr's", tvdb_id, exc)
     episodes = client.episodes(series["id"])
+    watched = _watched(tvdb_id)
     seasons = []
     for season in sorted(series.get("seasons", []), key=lambda s: s["seasonNumber"]):
         number = season["seasonNumber"]
@@ -63,16 +65,29 @@ def details(user, tvdb_id: int) -> dict:
         rows = [{"id": e["id"], "number": e["episodeNumber"], "title": e.get("title", ""),
                  "air_date": e.get("airDate") or None, "monitored": bool(e.get("monitored")),
                  "has_file": bool(e.get("hasFile")), "file_id": e.get("episodeFileId") or None,
-                 "size": (e.get("episodeFile") or {}).get("size", 0) if e.get("hasFile") else 0}
+                 "size": (e.get("episodeFile") or {}).get("size", 0) if e.get("hasFile") else 0,
+                 "watched": None if watched is None else watched.get((number, e["episodeNumber"]), False)}
                 for e in mine]
         seasons.append({"number": number, "monitored": bool(season.get("monitored")), "episodes": rows,
                         "episode_count": len(rows), "file_count": sum(r["has_file"] for r in rows),
-                        "size": sum(r["size"] for r in rows)})
+                        "size": sum(r["size"] for r in rows),
+                        "watched_count": None if watched is None else sum(bool(r["watched"]) for r in rows)})
     row = {"media_type": "series", "tvdb_id": int(tvdb_id), "tmdb_id": series.get("tmdbId") or None,
            "arr_id": series["id"], "title": title, "year": series.get("year") or None, "overview": overview,
            "poster": _poster(series), "status": series.get("status") or "", "path": series.get("path", ""),
            "monitored": bool(series.get("monitored")), "seasons": seasons}
     return media.decorate([row], user)[0]
+
+
+def _watched(tvdb_id: int) -> dict | None:
+    """{(season, episode): watched} from Plex; None when Plex is not configured, fails or lacks the show."""
+    if not plex.configured():
+        return None
+    try:
+        return plex.watched_episodes(tvdb_id)
+    except ServiceError as exc:
+        logger.warning("Plex watched state of %s failed (%s); showing the series without it", tvdb_id, exc)
+        return None
 
 
 def _episodes(client: arr.Client, series: dict, scope: str, season, episode_ids) -> list[dict]:

@@ -3,6 +3,7 @@
 import pytest
 
 from mediasuite.models import Event
+from tests.fakes.plex import FakePlex
 from tests.fakes.radarr import FakeRadarr
 from tests.fakes.sonarr import FakeSonarr
 
@@ -43,6 +44,21 @@ def test_details_list_seasons_and_episodes(operator, sonarr):
                                                                                                 1_000_000)
     assert episode["air_date"] == "2008-01-01"
     assert sonarr.calls("GET", "episode")[0][0] == {"seriesId": "1", "includeEpisodeFile": "true"}
+
+
+def test_details_carry_the_plex_watched_state_when_plex_is_configured(operator, sonarr, settings):
+    series = operator.get("/api/series_details/81189").json()
+    first = series["seasons"][0]
+    assert first["watched_count"] is None and first["episodes"][0]["watched"] is None
+    with FakePlex() as plex:
+        settings.PLEX_URL, settings.PLEX_TOKEN = plex.url, plex.token
+        plex.add_show(12345, "Another Show", {1: 2}, watched={(1, 1), (1, 2)})
+        plex.add_show(81189, "Breaking Bad", {1: 3, 2: 2}, watched={(1, 1), (1, 2)})
+        series = operator.get("/api/series_details/81189").json()
+    assert [s["watched_count"] for s in series["seasons"]] == [2, 0]
+    assert [e["watched"] for e in series["seasons"][0]["episodes"]] == [True, True, False]
+    settings.PLEX_URL = "http://127.0.0.1:1"  # Plex down: the series is still shown, without watched state
+    assert operator.get("/api/series_details/81189").json()["seasons"][1]["watched_count"] is None
 
 
 def test_unmonitor_a_season_puts_the_series_with_that_season_unmonitored(operator, sonarr):

@@ -3,8 +3,8 @@
  *
  * Any element with data-series-tvdb="<TVDB id>" opens it, on any page (search results, seedbox
  * activity, the Plex library ...): no script of the page needs to know it. It shows the series as
- * Sonarr has it (GET /api/series_details/<id>): seasons and episodes with monitored, file, size and
- * air date; each action (monitor/unmonitor the series, a season or the selected episodes, delete
+ * Sonarr has it (GET /api/series_details/<id>): seasons and episodes with monitored, file, size, air
+ * date and, when Plex is configured, watched; each action (monitor/unmonitor the series, a season or the selected episodes, delete
  * files, rename, search missing) is POST /api/series_details/<id> and the dialog shows Sonarr's
  * outcome, then reads the series again.
  * window.MediaSuiteSeries.open(tvdbId) opens it from a script.
@@ -87,6 +87,10 @@
     var files = badge(season.file_count + "/" + season.episode_count + " files" + (season.size ? " \u00b7 " + human(season.size) : ""),
                       season.file_count === season.episode_count && season.episode_count ? "text-bg-success" : "text-bg-light");
     header.appendChild(files);
+    if (season.watched_count !== null) {
+      header.appendChild(badge(season.watched_count + " watched", season.watched_count === season.episode_count &&
+                               season.episode_count ? "text-bg-info" : "text-bg-light"));
+    }
     var tools = document.createElement("span");
     tools.className = "ms-auto d-flex flex-wrap gap-1";
     tools.appendChild(button(season.monitored ? "Unmonitor" : "Monitor", season.monitored ? "unmonitor" : "monitor",
@@ -104,7 +108,9 @@
     wrap.className = "table-responsive";
     var table = document.createElement("table");
     table.className = "table table-sm align-middle mb-0 small";
-    table.innerHTML = "<thead><tr><th></th><th>#</th><th>Title</th><th>Aired</th><th>Monitored</th><th>File</th></tr></thead><tbody></tbody>";
+    var plex = season.watched_count !== null;
+    table.innerHTML = "<thead><tr><th></th><th>#</th><th>Title</th><th>Aired</th><th>Monitored</th><th>File</th>" +
+      (plex ? "<th>Plex</th>" : "") + "</tr></thead><tbody></tbody>";
     season.episodes.forEach(function (e) {
       var row = document.createElement("tr");
       row.setAttribute("data-episode", e.id);
@@ -117,6 +123,11 @@
       row.children[3].textContent = e.air_date || "";
       row.children[4].appendChild(monitoredBadge(e.monitored));
       row.children[5].appendChild(e.has_file ? badge(human(e.size), "text-bg-success") : badge("missing", "text-bg-light"));
+      if (plex) {
+        var cell = document.createElement("td");
+        cell.appendChild(e.watched ? badge("watched", "text-bg-info") : badge("unwatched", "text-bg-light"));
+        row.appendChild(cell);
+      }
       table.tBodies[0].appendChild(row);
     });
     wrap.appendChild(table);
