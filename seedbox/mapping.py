@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mediasuite import events, media
-from mediasuite.clients import arr, tvdb
+from mediasuite.clients import arr
 from mediasuite.errors import Conflict
 
-from . import batch, lifecycle
+from . import batch, lifecycle, series
 from .models import MediaType, State, Torrent
 
 KIND = {MediaType.SERIES: arr.SONARR, MediaType.MOVIE: arr.RADARR}
@@ -85,10 +85,10 @@ def lookup(user, media_type: str, term: str, release: str = "") -> list[dict]:
     if media_type == MediaType.SERIES:
         rows = [r for r in rows if r["tvdb_id"]]
         by_id = ID_TERM.match(term.strip())
-        if by_id and rows and settings.TVDB_API_KEY:
-            details = tvdb.series_details(rows[0]["tvdb_id"])
-            rows[0].update(title=details["name"] or rows[0]["title"],
-                           overview=details["overview"] or rows[0]["overview"])
+        if by_id and rows:
+            first = rows[0]
+            first["title"], first["overview"] = series.localized(first["tvdb_id"], first["title"],
+                                                                 first["overview"])
     else:
         rows = [r for r in rows if r["tmdb_id"]]
     return media.decorate(rank(rows, release or term), user)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 
 from mediasuite import events
 from mediasuite.clients import arr
@@ -43,6 +44,8 @@ def items(user) -> list[dict]:
 def remove(actor, kind: str, item_id: int, blocklist: bool) -> None:
     """Remove the item from the queue and the download client; `blocklist`: never grab that release again."""
     lifecycle.check(actor, "delete")
+    if kind not in arr.LABEL:
+        raise Http404(f"No queue {kind!r}: use sonarr or radarr.")
     arr.client(kind).remove_queued(item_id, blocklist)
     with transaction.atomic():
         events.record("seedbox.queue.removed", (f"{kind}-queue", item_id), actor=actor,

@@ -49,13 +49,7 @@ def details(user, tvdb_id: int) -> dict:
     lifecycle.check(user, "view")
     client = arr.client(arr.SONARR)
     series = _find(client, tvdb_id)
-    title, overview = series.get("title", ""), series.get("overview") or ""
-    if settings.TVDB_API_KEY:
-        try:
-            found = tvdb.series_details(tvdb_id)
-            title, overview = found["name"] or title, found["overview"] or overview
-        except ServiceError as exc:
-            logger.warning("TVDB details of %s failed (%s); showing Sonarr's", tvdb_id, exc)
+    title, overview = localized(tvdb_id, series.get("title", ""), series.get("overview") or "")
     episodes = client.episodes(series["id"])
     watched = _watched(tvdb_id)
     seasons = []
@@ -77,6 +71,18 @@ def details(user, tvdb_id: int) -> dict:
            "poster": _poster(series), "status": series.get("status") or "", "path": series.get("path", ""),
            "monitored": bool(series.get("monitored")), "seasons": seasons}
     return media.decorate([row], user)[0]
+
+
+def localized(tvdb_id: int, title: str, overview: str) -> tuple[str, str]:
+    """(name, overview) from TVDB in TVDB_LANGUAGE when TVDB is configured and answers, else those given."""
+    if not settings.TVDB_API_KEY:
+        return title, overview
+    try:
+        found = tvdb.series_details(tvdb_id)
+    except ServiceError as exc:
+        logger.warning("TVDB details of %s failed (%s); showing Sonarr's", tvdb_id, exc)
+        return title, overview
+    return found["name"] or title, found["overview"] or overview
 
 
 def _watched(tvdb_id: int) -> dict | None:

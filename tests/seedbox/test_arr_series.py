@@ -154,6 +154,7 @@ def test_queues_of_both_services_and_remove_with_blocklist(operator, sonarr, tmp
         assert radarr.queue == {}
     settings.RADARR_URL = ""
     assert operator.delete("/api/seedbox/queue/sonarr/1?blocklist=maybe").status_code == 400
+    assert operator.delete("/api/seedbox/queue/lidarr/1").status_code == 404
     assert sonarr.calls("DELETE", "queue/1") == []
 
 
