@@ -128,6 +128,18 @@ def test_a_batch_whose_add_fails_sends_nothing(operator, sonarr, settings):
     assert not Event.objects.filter(kind__startswith="seedbox.").exists()
 
 
+def test_sends_that_fail_after_the_add_leave_the_series_added_and_say_so(operator, sonarr, settings):
+    settings.SEEDBOX_RTORRENT_URL, settings.SEEDBOX_BATCH_THROTTLE = "scgi://127.0.0.1:1", 0
+    sonarr.add_lookup(81189, "Breaking Bad", 2008)
+    body = {"media_type": "series", "tvdb_id": 81189, "releases": [release(1), release(2)],
+            "add": {"root_folder": str(sonarr.library), "quality_profile_id": 1}}
+    answer = operator.post("/api/seedbox/batch-download-and-map", body, format="json").json()
+    assert answer["added"]["title"] == "Breaking Bad"
+    assert (answer["ok"], answer["failed"]) == (0, 2)
+    assert all("127.0.0.1:1" in item["message"] for item in answer["items"])
+    assert [m["tvdbId"] for m in sonarr.media.values()] == [81189]
+
+
 @pytest.mark.parametrize("add, field", [
     ({"root_folder": "/not/there", "quality_profile_id": 1}, "root_folder"),
     ({"root_folder": "LIBRARY", "quality_profile_id": 99}, "quality_profile_id"),
