@@ -14,6 +14,7 @@
   var releases = [];
   var selected = [];
   var chosenMedia = null;
+  var lookups = 0;
   var modal = new bootstrap.Modal(document.getElementById("map-modal"));
   var batchButton = document.getElementById("batch-map-btn");
   var addFields = document.querySelector("#map-add [data-role=add-fields]");
@@ -154,13 +155,15 @@
     var url = "/api/search/lookup?type=" + type + "&term=" + encodeURIComponent(term) +
       "&release=" + encodeURIComponent(selected.length ? selected[0].title : term);
     var list = document.getElementById("media-results");
+    var mine = ++lookups;
     show("map-error", "");
     request("GET", url, undefined, SLOW).then(function (found) {
+      if (mine !== lookups) return;  // a newer lookup was asked meanwhile: its answer is the one shown
       list.textContent = "";
       choose(null);
       found.forEach(function (m) { list.appendChild(resultItem(m, list)); });
       if (!found.length) show("map-error", "Nothing found; try another title, or tvdb:ID / tmdb:ID.");
-    }).catch(function (err) { show("map-error", err.message); });
+    }).catch(function (err) { if (mine === lookups) show("map-error", err.message); });
   }
 
   document.getElementById("media-search").addEventListener("submit", function (e) {
