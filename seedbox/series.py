@@ -7,6 +7,7 @@ operator reads "completed" or Sonarr's own failure, not "sent".
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +22,6 @@ from . import lifecycle
 
 logger = logging.getLogger("mediasuite.seedbox")
 
-ACTIONS = ("monitor", "unmonitor", "delete_files", "rename", "search")
 SCOPES = ("series", "season", "episodes")
 
 
@@ -114,26 +114,104 @@ def _episodes(client: arr.Client, series: dict, scope: str, season, episode_ids)
     return [known[i] for i in episode_ids]
 
 
-def _record(actor, series: dict, kind: str, message: str, payload: dict):
-    with transaction.atomic():
-        events.record(f"seedbox.series.{kind}", ("series", series["tvdbId"]), actor=actor, message=message,
-                      payload={"series_id": series["id"], **payload})
+@dataclass(frozen=True)
+class Target:
+    """What an action is about: the series, and the season or episodes chosen (all of them for the series)."""
+
+    client: arr.Client
+    actor: object
+    series: dict
+    scope: str
+    season: int | None
+    episodes: list[dict]
+
+    @property
+    def where(self) -> str:
+        return {"series": "the series", "season": f"season {self.season}",
+                "episodes": f"{len(self.episodes)} episode(s)"}[self.scope]
+
+    def files(self, doing: str) -> list[int]:
+        """The episode file ids of the chosen episodes; ValidationError when they have none."""
+        files = sorted({e["episodeFileId"] for e in self.episodes
+                        if e.get("hasFile") and e.get("episodeFileId")})
+        if not files:
+            raise ValidationError({"scope": [
+                f"{self.where} of {self.series['title']} has no file to {doing}."]})
+        return files
+
+    def record(self, kind: str, message: str, payload: dict):
+        with transaction.atomic():
+            events.record(f"seedbox.series.{kind}", ("series", self.series["tvdbId"]), actor=self.actor,
+                          message=f"{self.series['title']}: {message}",
+                          payload={"series_id": self.series["id"], "scope": self.scope, "season": self.season,
+                                   **payload})
+
+    def command(self, name: str, body: dict, what: str) -> dict:
+        """Run Sonarr's command `name`; its outcome once Sonarr finished it (ArrError when it failed)."""
+        command = self.client.wait(self.client.run(name, **body), timeout=settings.ARR_COMMAND_TIMEOUT)
+        outcome = {"command": name, "status": command.get("status"), "message": command.get("message") or ""}
+        self.record("command", f"{what} {self.where}: Sonarr {name} {outcome['status']}",
+                    outcome | {"body": body})
+        if outcome["status"] != "completed":
+            raise arr.ArrError(f"Sonarr's {name} for {self.series['title']} {outcome['status']}: "
+                               f"{outcome['message'] or 'see its System > Tasks'}.")
+        return outcome
 
 
-def _where(scope: str, season, episodes: list[dict]) -> str:
-    return {"series": "the series", "season": f"season {season}",
-            "episodes": f"{len(episodes)} episode(s)"}[scope]
+def monitor(target: Target, monitored: bool) -> dict:
+    """Monitor or unmonitor the series (PUT series), a season (PUT series, Sonarr follows with its episodes)
+    or episodes (PUT episode/monitor)."""
+    if target.scope == "episodes":
+        target.client.monitor_episodes([e["id"] for e in target.episodes], monitored)
+    else:
+        changed = dict(target.series)
+        if target.scope == "series":
+            changed["monitored"] = monitored
+        else:
+            changed["seasons"] = [{**s, "monitored": monitored} if s["seasonNumber"] == target.season else s
+                                  for s in target.series.get("seasons", [])]
+        target.client.update_series(changed)
+    verb = "monitored" if monitored else "unmonitored"
+    target.record(verb, f"{target.where} {verb}",
+                  {"episode_ids": [e["id"] for e in target.episodes] if target.scope == "episodes" else []})
+    return {"status": "completed", "message": f"{target.where} {verb}"}
 
 
-def _command(client: arr.Client, actor, series: dict, name: str, body: dict, what: str) -> dict:
-    command = client.wait(client.run(name, **body), timeout=settings.ARR_COMMAND_TIMEOUT)
-    outcome = {"command": name, "status": command.get("status"), "message": command.get("message") or ""}
-    _record(actor, series, "command", f"{series['title']}: {what}: Sonarr {name} {outcome['status']}",
-            outcome | {"body": body})
-    if outcome["status"] != "completed":
-        raise arr.ArrError(f"Sonarr's {name} for {series['title']} {outcome['status']}: "
-                           f"{outcome['message'] or 'see its System > Tasks'}.")
-    return outcome
+def delete_files(target: Target) -> dict:
+    """Delete the files of the chosen episodes (DELETE episodefile/bulk)."""
+    files = target.files("delete")
+    target.client.delete_episode_files(files)
+    target.record("files_deleted", f"{len(files)} file(s) of {target.where} deleted",
+                  {"episode_file_ids": files})
+    return {"status": "completed", "message": f"{len(files)} file(s) deleted", "episode_file_ids": files}
+
+
+def rename(target: Target) -> dict:
+    """RenameSeries for the series, RenameFiles with the files of a season or of episodes."""
+    if target.scope == "series":
+        return target.command("RenameSeries", {"seriesIds": [target.series["id"]]}, "rename")
+    return target.command("RenameFiles", {"seriesId": target.series["id"], "files": target.files("rename")},
+                          "rename")
+
+
+def search(target: Target) -> dict:
+    """Sonarr's own search of what is missing: SeriesSearch, SeasonSearch or EpisodeSearch."""
+    series_id = target.series["id"]
+    if target.scope == "series":
+        return target.command("SeriesSearch", {"seriesId": series_id}, "search")
+    if target.scope == "season":
+        return target.command("SeasonSearch", {"seriesId": series_id, "seasonNumber": target.season},
+                              "search")
+    return target.command("EpisodeSearch", {"episodeIds": [e["id"] for e in target.episodes]}, "search")
+
+
+ACTIONS = {
+    "monitor": lambda target: monitor(target, True),
+    "unmonitor": lambda target: monitor(target, False),
+    "delete_files": delete_files,
+    "rename": rename,
+    "search": search,
+}
 
 
 def act(actor, tvdb_id: int, action: str, scope: str = "series", season: int | None = None,
@@ -143,47 +221,4 @@ def act(actor, tvdb_id: int, action: str, scope: str = "series", season: int | N
     client = arr.client(arr.SONARR)
     series = _find(client, tvdb_id)
     episodes = _episodes(client, series, scope, season, episode_ids or [])
-    where = _where(scope, season, episodes)
-    if action in ("monitor", "unmonitor"):
-        return _monitor(client, actor, series, scope, season, episodes, action == "monitor", where)
-    if action == "delete_files":
-        files = sorted({e["episodeFileId"] for e in episodes if e.get("hasFile") and e.get("episodeFileId")})
-        if not files:
-            raise ValidationError({"scope": [f"{where} of {series['title']} has no file to delete."]})
-        client.delete_episode_files(files)
-        _record(actor, series, "files_deleted", f"{series['title']}: {len(files)} file(s) of {where} deleted",
-                {"episode_file_ids": files})
-        return {"status": "completed", "message": f"{len(files)} file(s) deleted", "episode_file_ids": files}
-    if action == "rename":
-        if scope == "series":
-            return _command(client, actor, series, "RenameSeries", {"seriesIds": [series["id"]]}, "rename")
-        files = sorted({e["episodeFileId"] for e in episodes if e.get("hasFile") and e.get("episodeFileId")})
-        if not files:
-            raise ValidationError({"scope": [f"{where} of {series['title']} has no file to rename."]})
-        return _command(client, actor, series, "RenameFiles", {"seriesId": series["id"], "files": files},
-                        f"rename {where}")
-    if scope == "series":
-        return _command(client, actor, series, "SeriesSearch", {"seriesId": series["id"]}, "search")
-    if scope == "season":
-        return _command(client, actor, series, "SeasonSearch",
-                        {"seriesId": series["id"], "seasonNumber": season}, f"search {where}")
-    return _command(client, actor, series, "EpisodeSearch", {"episodeIds": [e["id"] for e in episodes]},
-                    f"search {where}")
-
-
-def _monitor(client, actor, series, scope, season, episodes, monitored, where) -> dict:
-    if scope == "episodes":
-        client.monitor_episodes([e["id"] for e in episodes], monitored)
-    else:
-        changed = dict(series)
-        if scope == "series":
-            changed["monitored"] = monitored
-        else:
-            changed["seasons"] = [{**s, "monitored": monitored} if s["seasonNumber"] == season else s
-                                  for s in series.get("seasons", [])]
-        client.update_series(changed)
-    verb = "monitored" if monitored else "unmonitored"
-    _record(actor, series, verb, f"{series['title']}: {where} {verb}",
-            {"scope": scope, "season": season,
-             "episode_ids": [e["id"] for e in episodes] if scope == "episodes" else []})
-    return {"status": "completed", "message": f"{where} {verb}"}
+    return ACTIONS[action](Target(client, actor, series, scope, season, episodes))

@@ -85,7 +85,7 @@ class OptionsView(StrictQuery, APIView):
 
 
 class SeriesActionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=series.ACTIONS)
+    action = serializers.ChoiceField(choices=list(series.ACTIONS))
     scope = serializers.ChoiceField(choices=series.SCOPES, default="series")
     season = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
     episode_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
