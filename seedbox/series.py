@@ -1,9 +1,10 @@
 """Series management through Sonarr: a series with its seasons and episodes, and what the dialog does to it.
 
-Every action is one function here that checks the user, asks Sonarr,
-records its Event and, for what Sonarr runs as a command (searches,
-renames), waits for the command to finish and answers its outcome: the
-operator reads "completed" or Sonarr's own failure, not "sent".
+Every action is one function here (`act` checks the user and finds what
+it is about) that asks Sonarr, records its Event and, for what Sonarr runs
+as a command (searches, renames), waits for the command to finish and
+answers its outcome: the operator reads "completed" or Sonarr's own
+failure, not "sent".
 """
 
 import logging

@@ -19,7 +19,8 @@ SeriesSearch, SeasonSearch, EpisodeSearch, RenameFiles, RenameSeries,
 RefreshSeries, MoviesSearch); command/<id>; history?downloadId=; queue
 (paged records) and DELETE queue/{id}?removeFromClient=&blocklist=.
 The real server runs a command in the background: here it is "queued" in the
-answer to the POST and "completed" when read. `reject(reason)` makes every
+answer to the POST and "completed" when read (`fail_commands(message)`: "failed"
+with that message, searches and renames). `reject(reason)` makes every
 import candidate carry that rejection (and the scan import nothing), as
 Sonarr does for a file that is not an upgrade; `fail_adds(message)` makes
 POST series/movie answer 500. Every request is kept in `requests` as
@@ -58,6 +59,7 @@ class FakeArr:
         self.history = []
         self.rejection = ""
         self.add_failure = ""
+        self.command_failure = ""
         self.failures = []
         self.root_folders = [{"id": 1, "path": str(self.library), "accessible": True, "freeSpace": 10 ** 12,
                               "unmappedFolders": []}]
@@ -129,6 +131,10 @@ class FakeArr:
 
     def fail_adds(self, message: str):
         self.add_failure = message
+
+    def fail_commands(self, message: str):
+        """Searches and renames end `failed` with this message when read (as Sonarr reports an exception)."""
+        self.command_failure = message
 
     def commands_named(self, name):
         return [body for method, path, _, body in self.requests
@@ -210,9 +216,10 @@ class FakeArr:
         if name not in self.searches:
             return 400, [{"propertyName": "name", "errorMessage": "Unknown command"}]
         command = {"id": next(self.ids), "name": name, "status": "queued", "message": "", "body": body,
-                   "result_message": "Completed"}
+                   "result_message": self.command_failure or "Completed",
+                   "result_status": "failed" if self.command_failure else "completed"}
         self.commands[command["id"]] = command
-        return 201, {k: v for k, v in command.items() if k != "result_message"}
+        return 201, {k: v for k, v in command.items() if not k.startswith("result_")}
 
     # -- import -------------------------------------------------------------------------------
 
@@ -327,8 +334,9 @@ class FakeArr:
                 command = self.commands.get(int(route.rsplit("/", 1)[-1]))
                 if command is None:
                     return 404, {"message": "NotFound"}
-                command.update(status="completed", message=command["result_message"])
-                return 200, {k: v for k, v in command.items() if k != "result_message"}
+                command.update(status=command.get("result_status", "completed"),
+                               message=command["result_message"])
+                return 200, {k: v for k, v in command.items() if not k.startswith("result_")}
             if method == "GET" and route == "history":
                 records = [r for r in self.history
                            if not query.get("downloadId") or r["downloadId"] == query["downloadId"]]

@@ -108,6 +108,15 @@ def test_searches_and_renames_answer_the_outcome_of_sonarrs_command(body, comman
     assert Event.objects.filter(kind="seedbox.series.command").get().payload["status"] == "completed"
 
 
+def test_a_command_sonarr_fails_is_a_502_with_its_message(operator, sonarr):
+    sonarr.fail_commands("No indexers available")
+    answer = act(operator, {"action": "search", "scope": "season", "season": 1})
+    assert answer.status_code == 502
+    assert answer.json()["error"] == "Sonarr's SeasonSearch for Breaking Bad failed: No indexers available."
+    event = Event.objects.get(kind="seedbox.series.command")
+    assert event.payload["status"] == "failed" and "failed" in event.message
+
+
 def test_episode_search_and_season_rename_name_the_episodes_and_files(operator, sonarr):
     ids = [e["id"] for e in episodes_of(sonarr, 1)][:2]
     act(operator, {"action": "search", "scope": "episodes", "episode_ids": ids})
