@@ -1,4 +1,4 @@
-"""Browser: the mapping dialog adds a missing series and sends; the series dialog unmonitors a season."""
+"""Browser: mapping dialog adds a missing series; series dialog unmonitors a season; queue; add and retry."""
 
 import hashlib
 import os
@@ -77,13 +77,17 @@ def test_mapping_dialog_adds_the_missing_series_then_sends(page, spawn, make_use
 
 
 @pytest.mark.browser
-def test_series_dialog_unmonitors_a_season_and_the_queue_removes_an_item(page, spawn, make_user, tmp_path):
+def test_series_dialog_queue_and_add_and_retry_on_the_activity_page(page, spawn, make_user, tmp_path):
     operator = make_user("operator", Role.SUPER_ADMIN)
     torrent = Torrent.objects.create(infohash="b" * 40, key="k-b", name="Breaking.Bad.S02E01",
                                      title="Breaking Bad", media_type="series", tvdb_id=81189,
                                      state="downloading")
+    blocked = Torrent.objects.create(infohash="c" * 40, key="k-c", name="Game.of.Thrones.S01E01", title="GoT",
+                                     media_type="series", tvdb_id=121361, state="import_blocked",
+                                     reason="Sonarr has no series with TVDB id 121361")
     with FakeSonarr(library=tmp_path / "tv") as sonarr:
         sonarr.add_media(81189, "Breaking Bad", 2008, seasons={1: 3, 2: 2}, files=True)
+        sonarr.add_lookup(121361, "Game of Thrones", 2011, seasons={1: 10})
         queued = sonarr.add_queue("Breaking.Bad.S02E02.1080p", 81189, messages=["Not an upgrade"])
         _, web = start_web(spawn, env={"SONARR_URL": sonarr.url, "SONARR_API_KEY": sonarr.api_key})
         sign_in(page, web, operator.username, "/seedbox/")
@@ -117,3 +121,17 @@ def test_series_dialog_unmonitors_a_season_and_the_queue_removes_an_item(page, s
         item.wait_for(state="detached")
         assert sonarr.calls("DELETE", f"queue/{queued['id']}") == [({"removeFromClient": "true",
                                                                      "blocklist": "true"}, {})]
+
+        # An import_blocked series missing from Sonarr: added from its row, then back to import.
+        row = page.locator(f'tr[data-torrent="{blocked.pk}"]')
+        row.locator("[data-action=resolve]").click()
+        resolve = page.locator("#resolve-modal")
+        resolve.wait_for(state="visible")
+        confirm = resolve.locator("[data-role=confirm]")
+        wait_for(confirm.is_enabled, message="the root folders and profiles")
+        confirm.click()
+        wait_for(lambda: row.locator("[data-role=state]").inner_text() == "import_pending", timeout=20,
+                 message="the resolved row to show import_pending")
+        assert row.locator("[data-action=resolve]").is_hidden()
+        [(_, posted)] = sonarr.calls("POST", "series")
+        assert (posted["tvdbId"], posted["rootFolderPath"]) == (121361, str(sonarr.library))
