@@ -378,12 +378,22 @@ SONARR_URL = env.str("SONARR_URL", default="")
 SONARR_API_KEY = _secret("SONARR_API_KEY")
 RADARR_URL = env.str("RADARR_URL", default="")
 RADARR_API_KEY = _secret("RADARR_API_KEY")
+# Defaults of the "add to Sonarr/Radarr" dialog: a root folder path, a quality profile name
+# (empty: the first each lists).
+SONARR_ROOT_FOLDER = env.str("SONARR_ROOT_FOLDER", default="")
+SONARR_QUALITY_PROFILE = env.str("SONARR_QUALITY_PROFILE", default="")
+RADARR_ROOT_FOLDER = env.str("RADARR_ROOT_FOLDER", default="")
+RADARR_QUALITY_PROFILE = env.str("RADARR_QUALITY_PROFILE", default="")
+# Seconds a series action (search, rename ...) waits for Sonarr to finish its command.
+ARR_COMMAND_TIMEOUT = env.int("ARR_COMMAND_TIMEOUT", default=60)
 PLEX_URL = env.str("PLEX_URL", default="")
 PLEX_TOKEN = _secret("PLEX_TOKEN")
 TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
 TMDB_API_KEY = _secret("TMDB_API_KEY")
 TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")
 TVDB_API_KEY = _secret("TVDB_API_KEY")
+# TVDB's three-letter code of the language of series names and overviews (fallback: the original one).
+TVDB_LANGUAGE = env.str("TVDB_LANGUAGE", default="eng")
 TORZNAB_URL = env.str("TORZNAB_URL", default="")
 TORZNAB_API_KEY = _secret("TORZNAB_API_KEY")
 

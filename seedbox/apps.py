@@ -24,3 +24,5 @@ class SeedboxConfig(AppConfig):
                         description="torrents on their way to the library"),
         ):
             layout.register(link)
+        # The series dialog, on every page of an operator: any element with data-series-tvdb opens it.
+        layout.register(layout.Fragment(layout.DIALOGS, "seedbox/_series_dialog.html", allowed=operator))

@@ -31,9 +31,7 @@ class Blocked(Exception):
 
 
 def client_for(torrent: Torrent) -> arr.Client:
-    if torrent.media_type == MediaType.SERIES:
-        return arr.Client(arr.SONARR, settings.SONARR_URL, settings.SONARR_API_KEY)
-    return arr.Client(arr.RADARR, settings.RADARR_URL, settings.RADARR_API_KEY)
+    return arr.client(arr.SONARR if torrent.media_type == MediaType.SERIES else arr.RADARR)
 
 
 def arr_path(torrent: Torrent) -> str:

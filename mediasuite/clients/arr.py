@@ -1,20 +1,43 @@
 """Sonarr and Radarr, v3 API (https://sonarr.tv/docs/api/, https://radarr.video/docs/api/).
 
-The two share the calls MediaSuite uses: look the media up by its external
-id, list the import candidates of a folder (`manualimport`), run the
-Downloaded*Scan command with the folder and the download id (the infohash),
-follow it, and read the history of that download id to confirm the import.
+The calls MediaSuite makes, in the shapes of the services' v3 OpenAPI
+documents: look media up (`series/lookup`, `movie/lookup`) and add it with
+its root folder, quality profile and `addOptions`; read the library
+(`series?tvdbId=`, `movie?tmdbId=`, `episode?seriesId=`); monitor
+(`PUT series/{id}`, `PUT episode/monitor`); delete files
+(`DELETE episodefile/bulk`); run commands (Downloaded*Scan, SeriesSearch,
+SeasonSearch, EpisodeSearch, RenameFiles, RenameSeries ...) and follow them;
+the download queue (`GET queue`, `DELETE queue/{id}?removeFromClient&blocklist`);
+the history of a download id to confirm an import.
+
+Requests-based rather than pyarr: pyarr (last release 5.2.0, 2023) has
+neither the shared Retry-After handling of mediasuite/clients/http.py nor
+errors naming the setting, and covers no more than these few calls.
 """
 
+import time
+
 import requests
+from django.conf import settings
+
+from . import http
 
 SONARR, RADARR = "sonarr", "radarr"
 SCAN = {SONARR: "DownloadedEpisodesScan", RADARR: "DownloadedMoviesScan"}
 LABEL = {SONARR: "Sonarr", RADARR: "Radarr"}
+MEDIA = {SONARR: "series", RADARR: "movie"}
+EXTERNAL = {SONARR: "tvdbId", RADARR: "tmdbId"}
+DONE = ("completed", "failed", "aborted", "cancelled", "orphaned")
 
 
-class ArrError(Exception):
+class ArrError(http.ServiceError):
     """Sonarr/Radarr could not be reached or refused; the message says which and why."""
+
+
+def client(kind: str, timeout: float = 30.0) -> "Client":
+    """The client of Sonarr or Radarr as configured (SONARR_URL/SONARR_API_KEY, RADARR_...)."""
+    name = kind.upper()
+    return Client(kind, getattr(settings, f"{name}_URL"), getattr(settings, f"{name}_API_KEY"), timeout)
 
 
 class Client:
@@ -30,15 +53,14 @@ class Client:
 
     def _call(self, method: str, path: str, **kwargs):
         try:
-            response = self.session.request(method, f"{self.base}/api/v3/{path}", timeout=self.timeout,
-                                            **kwargs)
-        except requests.RequestException as exc:
-            raise ArrError(f"{self.label} at {self.base} did not answer: {exc}") from exc
-        if response.status_code == 401:
-            raise ArrError(f"{self.label} refused the API key; check {self.kind.upper()}_API_KEY.")
-        if response.status_code >= 400:
-            raise ArrError(f"{self.label} answered {response.status_code} to {method} {path}: "
-                           f"{response.text[:200]}")
+            response = http.request(self.session, method, f"{self.base}/api/v3/{path}", timeout=self.timeout,
+                                    what=f"{self.label} at {self.base} ({method} {path})",
+                                    key_setting=f"{self.kind.upper()}_API_KEY",
+                                    rate=http.limiter(self.kind), **kwargs)
+        except http.ServiceError as exc:
+            raise ArrError(str(exc)) from exc
+        if not response.content:
+            return None
         try:
             return response.json()
         except ValueError as exc:
@@ -47,24 +69,73 @@ class Client:
     def status(self) -> dict:
         return self._call("GET", "system/status")
 
+    # -- the library ---------------------------------------------------------------------------
+
     def media(self, external_id: int) -> dict | None:
         """The series (by TVDB id) or movie (by TMDB id) the library has, or None."""
-        if self.kind == SONARR:
-            found = self._call("GET", "series", params={"tvdbId": external_id})
-        else:
-            found = self._call("GET", "movie", params={"tmdbId": external_id})
+        found = self._call("GET", MEDIA[self.kind], params={EXTERNAL[self.kind]: external_id})
         return found[0] if found else None
+
+    def lookup(self, term: str) -> list[dict]:
+        """Sonarr's `series/lookup` / Radarr's `movie/lookup` (term: a title, `tvdb:<id>` or `tmdb:<id>`)."""
+        return self._call("GET", f"{MEDIA[self.kind]}/lookup", params={"term": term}) or []
+
+    def root_folders(self) -> list[dict]:
+        return self._call("GET", "rootfolder") or []
+
+    def quality_profiles(self) -> list[dict]:
+        return self._call("GET", "qualityprofile") or []
+
+    def add(self, resource: dict) -> dict:
+        """POST series / movie: `resource` is the looked-up one with rootFolderPath, qualityProfileId,
+        monitored and addOptions set."""
+        return self._call("POST", MEDIA[self.kind], json=resource)
+
+    def series(self, series_id: int) -> dict:
+        return self._call("GET", f"series/{int(series_id)}")
+
+    def update_series(self, series: dict) -> dict:
+        return self._call("PUT", f"series/{int(series['id'])}", json=series)
+
+    def episodes(self, series_id: int) -> list[dict]:
+        """Every episode of the series, each with its `episodeFile` (size) when it has one."""
+        params = {"seriesId": int(series_id), "includeEpisodeFile": "true"}
+        return self._call("GET", "episode", params=params) or []
+
+    def monitor_episodes(self, episode_ids: list[int], monitored: bool) -> None:
+        self._call("PUT", "episode/monitor", json={"episodeIds": list(episode_ids), "monitored": monitored})
+
+    def delete_episode_files(self, file_ids: list[int]) -> None:
+        self._call("DELETE", "episodefile/bulk", json={"episodeFileIds": list(file_ids)})
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def run(self, name: str, **body) -> dict:
+        """POST command {name, ...body}; the command as queued (follow it with `command` or `wait`)."""
+        return self._call("POST", "command", json={"name": name, **body})
+
+    def command(self, command_id: int) -> dict:
+        return self._call("GET", f"command/{int(command_id)}")
+
+    def wait(self, command: dict, timeout: float, every: float = 0.5) -> dict:
+        """The command once Sonarr/Radarr has finished it (completed, failed ...); ArrError on timeout."""
+        deadline = time.monotonic() + timeout
+        while command.get("status") not in DONE:
+            if time.monotonic() > deadline:
+                raise ArrError(f"{self.label} command {command.get('name')} ({command.get('id')}) is still "
+                               f"{command.get('status')} after {timeout:.0f} s; see its System > Tasks.")
+            time.sleep(every)
+            command = self.command(command["id"])
+        return command
+
+    def scan(self, folder: str, download_id: str) -> dict:
+        return self.run(SCAN[self.kind], path=folder, downloadClientId=download_id, importMode="Move")
+
+    # -- import --------------------------------------------------------------------------------
 
     def candidates(self, folder: str, download_id: str) -> list[dict]:
         return self._call("GET", "manualimport", params={"folder": folder, "downloadId": download_id,
                                                          "filterExistingFiles": "false"})
-
-    def scan(self, folder: str, download_id: str) -> dict:
-        return self._call("POST", "command", json={"name": SCAN[self.kind], "path": folder,
-                                                   "downloadClientId": download_id, "importMode": "Move"})
-
-    def command(self, command_id: int) -> dict:
-        return self._call("GET", f"command/{int(command_id)}")
 
     def imported(self, download_id: str) -> list[dict]:
         """The downloadFolderImported history records of this download id."""
@@ -73,3 +144,15 @@ class Client:
         records = page.get("records", []) if isinstance(page, dict) else page
         return [r for r in records if r.get("eventType") in ("downloadFolderImported", 3)
                 and str(r.get("downloadId", "")).upper() == download_id.upper()]
+
+    # -- queue ---------------------------------------------------------------------------------
+
+    def queue(self) -> list[dict]:
+        """Every item of the download queue (one page of up to 200, the media included)."""
+        include = "includeSeries" if self.kind == SONARR else "includeMovie"
+        page = self._call("GET", "queue", params={"page": 1, "pageSize": 200, include: "true"}) or {}
+        return page.get("records", [])
+
+    def remove_queued(self, item_id: int, blocklist: bool) -> None:
+        self._call("DELETE", f"queue/{int(item_id)}", params={"removeFromClient": "true",
+                                                              "blocklist": str(bool(blocklist)).lower()})

@@ -30,8 +30,7 @@ class Check:
 
 def _arr(kind):
     def test():
-        url, key = getattr(settings, f"{kind.upper()}_URL"), getattr(settings, f"{kind.upper()}_API_KEY")
-        status = arr.Client(kind, url, key, timeout=10).status()
+        status = arr.client(kind, timeout=10).status()
         return f"{status.get('appName', arr.LABEL[kind])} {status.get('version', '')}".strip()
     return test
 

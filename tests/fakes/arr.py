@@ -4,16 +4,27 @@
         sonarr.add_media(81189, "Breaking Bad")
         settings.SONARR_URL, settings.SONARR_API_KEY = sonarr.url, sonarr.api_key
 
-What MediaSuite calls: system/status, series?tvdbId= / movie?tmdbId=,
-manualimport?folder=&downloadId=, POST command (DownloadedEpisodesScan /
-DownloadedMoviesScan, importMode Move: the video files of the folder are
-moved into the library and a downloadFolderImported history record is
-written for the download id), command/<id>, history?downloadId=.
-The real server runs the command in the background: here it is "queued" in
-the answer to the POST and "completed" when read. `reject(reason)` makes
-every candidate carry that rejection (and the scan import nothing), as
-Sonarr does for a file that is not an upgrade. Every request is kept in
-`requests` as (method, path, query, body).
+The request and response shapes follow the v3 OpenAPI documents of the two
+projects (src/Sonarr.Api.V3/openapi.json, src/Radarr.Api.V3/openapi.json):
+system/status; series?tvdbId= / movie?tmdbId=; series/lookup, movie/lookup
+(?term= a title, tvdb:<id> or tmdb:<id>); POST series / movie (rootFolderPath,
+qualityProfileId, monitored, addOptions; 400 with [{propertyName,
+errorMessage}] when the root folder or profile is unknown or the media is
+already there); rootfolder; qualityprofile; series/{id} (GET, PUT);
+episode?seriesId=; PUT episode/monitor {episodeIds, monitored};
+DELETE episodefile/bulk {episodeFileIds}; POST command (Downloaded*Scan,
+importMode Move: the video files of the folder are moved into the library and
+a downloadFolderImported history record is written for the download id;
+SeriesSearch, SeasonSearch, EpisodeSearch, RenameFiles, RenameSeries,
+RefreshSeries, MoviesSearch); command/<id>; history?downloadId=; queue
+(paged records) and DELETE queue/{id}?removeFromClient=&blocklist=.
+The real server runs a command in the background: here it is "queued" in the
+answer to the POST and "completed" when read (`fail_commands(message)`: "failed"
+with that message, searches and renames). `reject(reason)` makes every
+import candidate carry that rejection (and the scan import nothing), as
+Sonarr does for a file that is not an upgrade; `fail_adds(message)` makes
+POST series/movie answer 500. Every request is kept in `requests` as
+(method, path, query, body).
 """
 
 import itertools
@@ -34,14 +45,26 @@ class FakeArr:
     id_param = "tvdbId"
     scan = "DownloadedEpisodesScan"
     item_key = "series"
+    searches = ("SeriesSearch", "SeasonSearch", "EpisodeSearch", "RenameFiles", "RenameSeries",
+                "RefreshSeries")
 
     def __init__(self, library: Path, api_key="fake-arr-key"):
         self.library = Path(library)
         self.api_key = api_key
         self.media = {}
+        self.catalog = {}
+        self.episodes = {}
+        self.queue = {}
         self.commands = {}
         self.history = []
         self.rejection = ""
+        self.add_failure = ""
+        self.command_failure = ""
+        self.failures = []
+        self.root_folders = [{"id": 1, "path": str(self.library), "accessible": True, "freeSpace": 10 ** 12,
+                              "unmappedFolders": []}]
+        self.profiles = [{"id": 1, "name": "Any", "upgradeAllowed": True, "cutoff": 1, "items": []},
+                         {"id": 4, "name": "HD-1080p", "upgradeAllowed": True, "cutoff": 7, "items": []}]
         self.requests = []
         self.ids = itertools.count(1)
         self.lock = threading.Lock()
@@ -63,21 +86,142 @@ class FakeArr:
 
     # -- what the test controls ---------------------------------------------------------------
 
-    def add_media(self, external_id: int, title: str) -> dict:
+    def add_lookup(self, external_id: int, title: str, year: int | None = None, overview: str = "",
+                   seasons: dict[int, int] | None = None) -> dict:
+        """A media the lookup finds (not in the library until added); `seasons` {number: episode count}."""
+        item = {"title": title, "sortTitle": title.lower(), "year": year or 0, "overview": overview,
+                self.id_param: external_id, "remotePoster": f"https://img.example/{external_id}.jpg",
+                "images": [{"coverType": "poster", "remoteUrl": f"https://img.example/{external_id}.jpg"}],
+                "titleSlug": title.lower().replace(" ", "-"), "monitored": False,
+                "_seasons": seasons or {}}
+        if self.kind == "sonarr":
+            item["seasons"] = [{"seasonNumber": n, "monitored": False} for n in sorted(item["_seasons"])]
+        self.catalog[external_id] = item
+        return item
+
+    def add_media(self, external_id: int, title: str, year: int | None = None,
+                  seasons: dict[int, int] | None = None, files: bool = False) -> dict:
+        """A media already in the library, with its episodes (`files`: each one has its file)."""
         with self.lock:
-            item = {"id": next(self.ids), "title": title, self.id_param: external_id,
-                    "path": str(self.library / title)}
-            self.media[item["id"]] = item
-            return item
+            found = self.catalog.get(external_id) or self.add_lookup(external_id, title, year,
+                                                                     seasons=seasons)
+            return self._create({**found, "rootFolderPath": str(self.library), "qualityProfileId": 1,
+                                 "monitored": True}, files)
+
+    def add_queue(self, title: str, external_id: int, size: int = 1000, sizeleft: int = 400,
+                  status: str = "downloading", messages: list[str] = ()) -> dict:
+        media = next((m for m in self.media.values() if m[self.id_param] == external_id), None)
+        item = {"id": next(self.ids), "title": title, "status": status, "size": size, "sizeleft": sizeleft,
+                "timeleft": "00:05:00", "estimatedCompletionTime": "2026-01-01T00:05:00Z",
+                "trackedDownloadStatus": "warning" if messages else "ok",
+                "trackedDownloadState": "downloading",
+                "statusMessages": [{"title": title, "messages": list(messages)}] if messages else [],
+                "errorMessage": "", "downloadId": "AB" * 20, "protocol": "torrent",
+                "downloadClient": "rTorrent",
+                f"{self.item_key}Id": media["id"] if media else None, self.item_key: media}
+        self.queue[item["id"]] = item
+        return item
 
     def reject(self, reason: str):
         self.rejection = reason
+
+    def fail_with(self, status: int, times: int = 1, headers: dict | None = None):
+        """Answer the next `times` calls with `status` (429 with a Retry-After header ...)."""
+        self.failures += [(status, {"message": "error"}, headers or {})] * times
+
+    def fail_adds(self, message: str):
+        self.add_failure = message
+
+    def fail_commands(self, message: str):
+        """Searches and renames end `failed` with this message when read (as Sonarr reports an exception)."""
+        self.command_failure = message
 
     def commands_named(self, name):
         return [body for method, path, _, body in self.requests
                 if method == "POST" and path == "/api/v3/command" and body.get("name") == name]
 
-    # -- the API ------------------------------------------------------------------------------
+    def calls(self, method, path):
+        return [(query, body) for m, p, query, body in self.requests
+                if m == method and p == f"/api/v3/{path}"]
+
+    # -- the library --------------------------------------------------------------------------
+
+    def _create(self, resource: dict, files: bool = False) -> dict:
+        known = self.catalog.get(resource[self.id_param], {})
+        seasons = resource.get("_seasons") or known.get("_seasons", {})
+        item = {k: v for k, v in resource.items() if not k.startswith("_")}
+        item.update(id=next(self.ids), path=str(Path(resource["rootFolderPath"]) / resource["title"]),
+                    added="2026-01-01T00:00:00Z")
+        self.media[item["id"]] = item
+        if self.kind == "sonarr":
+            item["seasons"] = [{"seasonNumber": n, "monitored": item["monitored"]} for n in sorted(seasons)]
+            for number, count in seasons.items():
+                for episode in range(1, count + 1):
+                    file_id = next(self.ids) if files else 0
+                    eid = next(self.ids)
+                    self.episodes[eid] = {
+                        "id": eid, "seriesId": item["id"], "seasonNumber": number, "episodeNumber": episode,
+                        "title": f"Episode {episode}", "airDate": f"2008-0{min(number, 9)}-{episode:02d}",
+                        "hasFile": files, "monitored": item["monitored"], "episodeFileId": file_id,
+                        "episodeFile": {"id": file_id, "size": 1_000_000} if files else None}
+        return item
+
+    def _series(self, item: dict) -> dict:
+        if self.kind != "sonarr":
+            return item
+        episodes = [e for e in self.episodes.values() if e["seriesId"] == item["id"]]
+        for season in item["seasons"]:
+            mine = [e for e in episodes if e["seasonNumber"] == season["seasonNumber"]]
+            with_file = [e for e in mine if e["hasFile"]]
+            season["statistics"] = {"episodeCount": len(mine), "totalEpisodeCount": len(mine),
+                                    "episodeFileCount": len(with_file),
+                                    "sizeOnDisk": sum(e["episodeFile"]["size"] for e in with_file)}
+        return item
+
+    def _lookup(self, term: str):
+        prefix = "tvdb:" if self.kind == "sonarr" else "tmdb:"
+        if term.startswith(prefix):
+            wanted = [int(term[len(prefix):])] if term[len(prefix):].isdigit() else []
+            found = [self.catalog[w] for w in wanted if w in self.catalog]
+        else:
+            words = term.lower().split()
+            found = [c for c in self.catalog.values() if all(w in c["title"].lower() for w in words)]
+        results = []
+        for item in found:
+            owned = next((m for m in self.media.values() if m[self.id_param] == item[self.id_param]), None)
+            results.append(self._series(dict(owned)) if owned else
+                           {k: v for k, v in item.items() if not k.startswith("_")})
+        return results
+
+    def _add(self, body):
+        if self.add_failure:
+            return 500, {"message": self.add_failure}
+        errors = []
+        if body.get("rootFolderPath") not in [r["path"] for r in self.root_folders]:
+            errors.append({"propertyName": "RootFolderPath", "errorMessage": "Root folder does not exist"})
+        if body.get("qualityProfileId") not in [p["id"] for p in self.profiles]:
+            errors.append({"propertyName": "QualityProfileId",
+                           "errorMessage": "Quality profile does not exist"})
+        if any(m[self.id_param] == body.get(self.id_param) for m in self.media.values()):
+            errors.append({"propertyName": self.id_param, "errorMessage": f"This {self.item_key} has already "
+                                                                          "been added"})
+        if errors:
+            return 400, errors
+        return 201, self._series(self._create(body))
+
+    def _command(self, body):
+        name = body.get("name")
+        if name == self.scan:
+            return 201, self._run(body)
+        if name not in self.searches:
+            return 400, [{"propertyName": "name", "errorMessage": "Unknown command"}]
+        command = {"id": next(self.ids), "name": name, "status": "queued", "message": "", "body": body,
+                   "result_message": self.command_failure or "Completed",
+                   "result_status": "failed" if self.command_failure else "completed"}
+        self.commands[command["id"]] = command
+        return 201, {k: v for k, v in command.items() if not k.startswith("result_")}
+
+    # -- import -------------------------------------------------------------------------------
 
     def _videos(self, folder: Path):
         return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO)
@@ -126,33 +270,85 @@ class FakeArr:
         self.commands[command["id"]] = command
         return {k: v for k, v in command.items() if k not in ("result_message",)}
 
+    # -- the API ------------------------------------------------------------------------------
+
     def answer(self, method, path, query, body, key=None):
         with self.lock:
             self.requests.append((method, path, query, body))
             if self.api_key not in (query.get("apikey"), key):
                 return 401, {"error": "Unauthorized"}
-            if method == "GET" and path == "/api/v3/system/status":
+            route = path.removeprefix("/api/v3/")
+            if method == "GET" and route == "system/status":
                 return 200, {"appName": self.app, "version": "4.0.0.0"}
-            if method == "GET" and path == f"/api/v3/{self.media_path}":
+            if method == "GET" and route == self.media_path:
                 wanted = query.get(self.id_param)
-                return 200, [m for m in self.media.values()
+                return 200, [self._series(m) for m in self.media.values()
                              if wanted is None or str(m[self.id_param]) == wanted]
-            if method == "GET" and path == "/api/v3/manualimport":
+            if method == "GET" and route == f"{self.media_path}/lookup":
+                return 200, self._lookup(query.get("term", ""))
+            if method == "POST" and route == self.media_path:
+                return self._add(body)
+            if method == "GET" and route == "rootfolder":
+                return 200, self.root_folders
+            if method == "GET" and route == "qualityprofile":
+                return 200, self.profiles
+            if route.startswith("series/") and route.split("/")[1].isdigit() and self.kind == "sonarr":
+                item = self.media.get(int(route.split("/")[1]))
+                if item is None:
+                    return 404, {"message": "NotFound"}
+                if method == "PUT":
+                    item["monitored"] = bool(body.get("monitored"))
+                    wanted = {s["seasonNumber"]: bool(s.get("monitored")) for s in body.get("seasons", [])}
+                    for season in item["seasons"]:
+                        number, before = season["seasonNumber"], season["monitored"]
+                        season["monitored"] = wanted.get(number, before)
+                        if season["monitored"] != before:  # as Sonarr's UpdateSeries does
+                            for episode in self.episodes.values():
+                                if episode["seriesId"] == item["id"] and episode["seasonNumber"] == number:
+                                    episode["monitored"] = season["monitored"]
+                    return 202, self._series(item)
+                return 200, self._series(item)
+            if method == "GET" and route == "episode" and self.kind == "sonarr":
+                series_id = int(query.get("seriesId", 0))
+                if series_id not in self.media:
+                    return 404, {"message": "Series does not exist"}
+                with_file = query.get("includeEpisodeFile") == "true"
+                return 200, [{k: v for k, v in e.items() if k != "episodeFile" or with_file}
+                             for e in self.episodes.values() if e["seriesId"] == series_id]
+            if method == "PUT" and route == "episode/monitor" and self.kind == "sonarr":
+                for eid in body.get("episodeIds", []):
+                    if eid in self.episodes:
+                        self.episodes[eid]["monitored"] = bool(body.get("monitored"))
+                return 202, []
+            if method == "DELETE" and route == "episodefile/bulk" and self.kind == "sonarr":
+                ids = set(body.get("episodeFileIds", []))
+                for episode in self.episodes.values():
+                    if episode["episodeFileId"] in ids:
+                        episode.update(hasFile=False, episodeFileId=0, episodeFile=None)
+                return 200, {}
+            if method == "GET" and route == "manualimport":
                 return 200, self._candidates(Path(query.get("folder", "")), query.get("downloadId", ""))
-            if method == "POST" and path == "/api/v3/command":
-                if body.get("name") != self.scan:
-                    return 400, [{"propertyName": "name", "errorMessage": "Unknown command"}]
-                return 201, self._run(body)
-            if method == "GET" and path.startswith("/api/v3/command/"):
-                command = self.commands.get(int(path.rsplit("/", 1)[-1]))
+            if method == "POST" and route == "command":
+                return self._command(body)
+            if method == "GET" and route.startswith("command/"):
+                command = self.commands.get(int(route.rsplit("/", 1)[-1]))
                 if command is None:
                     return 404, {"message": "NotFound"}
-                command.update(status="completed", message=command["result_message"])
-                return 200, {k: v for k, v in command.items() if k != "result_message"}
-            if method == "GET" and path == "/api/v3/history":
+                command.update(status=command.get("result_status", "completed"),
+                               message=command["result_message"])
+                return 200, {k: v for k, v in command.items() if not k.startswith("result_")}
+            if method == "GET" and route == "history":
                 records = [r for r in self.history
                            if not query.get("downloadId") or r["downloadId"] == query["downloadId"]]
                 return 200, {"page": 1, "pageSize": 100, "totalRecords": len(records), "records": records}
+            if method == "GET" and route == "queue":
+                records = list(self.queue.values())
+                return 200, {"page": 1, "pageSize": int(query.get("pageSize", 10)), "sortKey": "timeleft",
+                             "sortDirection": "ascending", "totalRecords": len(records), "records": records}
+            if method == "DELETE" and route.startswith("queue/"):
+                if self.queue.pop(int(route.rsplit("/", 1)[-1]), None) is None:
+                    return 404, {"message": "NotFound"}
+                return 200, {}
             return 404, {"message": "NotFound"}
 
     def _handler(self):
@@ -167,12 +363,19 @@ class FakeArr:
                     body = json.loads(self.rfile.read(length)) if length else {}
                 except ValueError:
                     body = None
-                if body is None:
+                headers = {}
+                if fake.failures:
+                    with fake.lock:
+                        fake.requests.append((method, url.path, query, body))
+                        status, answer, headers = fake.failures.pop(0)
+                elif body is None:
                     status, answer = 400, {"message": "Invalid JSON"}
                 else:
                     status, answer = fake.answer(method, url.path, query, body, self.headers.get("X-Api-Key"))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, str(value))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -183,6 +386,12 @@ class FakeArr:
 
             def do_POST(self):
                 self._serve("POST")
+
+            def do_PUT(self):
+                self._serve("PUT")
+
+            def do_DELETE(self):
+                self._serve("DELETE")
 
             def log_message(self, *args):
                 pass

@@ -6,3 +6,4 @@ from .arr import FakeArr
 class FakeRadarr(FakeArr):
     kind, app, media_path, id_param, scan = "radarr", "Radarr", "movie", "tmdbId", "DownloadedMoviesScan"
     item_key = "movie"
+    searches = ("MoviesSearch", "RefreshMovie")

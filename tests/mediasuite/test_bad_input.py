@@ -12,6 +12,7 @@ import yaml
 from django.test import Client
 
 from mediasuite.models import Club, Membership, User
+from tests.fakes.sonarr import FakeSonarr
 
 PATH_TRICKS = ["987654", "not-a-number", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "%00", "a%00b",
                "-1", "1.5", "%E2%82%AC"]
@@ -29,6 +30,14 @@ def staff_client(people):
     client = Client(raise_request_exception=False)
     client.force_login(people["super"])
     return client
+
+
+@pytest.fixture
+def sonarr(tmp_path, settings):
+    """A reachable Sonarr, so that an id unknown to it is judged (404), not its absence (502)."""
+    with FakeSonarr(library=tmp_path / "tv") as fake:
+        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
+        yield fake
 
 
 def resolve_ref(schema, node):
@@ -65,7 +74,7 @@ def assert_clear_4xx(response, what):
         assert json.loads(response.content)["error"], what
 
 
-def test_unknown_ids_and_path_tricks(schema, staff_client):
+def test_unknown_ids_and_path_tricks(schema, staff_client, sonarr):
     checked = 0
     for path, method, _ in operations(schema):
         if "{" not in path:

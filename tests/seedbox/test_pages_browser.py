@@ -7,8 +7,8 @@ import pytest
 from mediasuite.roles import Role
 from seedbox.models import Torrent
 from tests.conftest import sign_in, start_web, wait_for
+from tests.fakes.sonarr import FakeSonarr
 from tests.fakes.torznab import FakeTorznab
-from tests.fakes.tvdb import FakeTvdb
 
 TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
 
@@ -16,15 +16,15 @@ TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
 @pytest.mark.browser
 def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedbox, tmp_path):
     operator = make_user("operator", Role.SUPER_ADMIN)
-    with FakeTorznab() as indexer, FakeTvdb() as tvdb:
-        tvdb.add_series(81189, "Breaking Bad", "2008")
+    with FakeTorznab() as indexer, FakeSonarr(library=tmp_path / "tv") as sonarr:
+        sonarr.add_media(81189, "Breaking Bad", 2008)
         for n in (1, 2, 3, 4):
             infohash = hashlib.sha1(f"bb{n}".encode()).hexdigest()
             indexer.add_release(f"Breaking.Bad.S01E0{n}.1080p",
                                 magnet=f"magnet:?xt=urn:btih:{infohash}&dn=BB{n}{TRACKER}")
         gone = indexer.add_release("Breaking.Bad.S01E05.1080p")  # its .torrent link answers 404
         env = {**seedbox.env(tmp_path / "staging"), "TORZNAB_URL": indexer.api_url,
-               "TORZNAB_API_KEY": indexer.api_key, "TVDB_API_URL": tvdb.api_url, "TVDB_API_KEY": tvdb.api_key,
+               "TORZNAB_API_KEY": indexer.api_key, "SONARR_URL": sonarr.url, "SONARR_API_KEY": sonarr.api_key,
                "SEEDBOX_BATCH_THROTTLE": "0.1"}
         _, web = start_web(spawn, env=env)
 
@@ -44,9 +44,9 @@ def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedb
         assert page.locator("#batch-map-btn [data-role=count]").inner_text() == "3"
         page.click("#batch-map-btn")
 
-        page.locator("#map-modal").wait_for(state="visible")
-        page.click("#media-search button[type=submit]")
-        page.locator("#media-results button", has_text="TVDB 81189").click()
+        page.locator("#map-modal").wait_for(state="visible")  # it asks Sonarr as it opens
+        page.locator("#media-results .media-choice", has_text="TVDB 81189").click()
+        assert page.locator("#map-add [data-role=add-fields]").is_hidden(), "in Sonarr: nothing to add"
         page.click("#map-confirm")
 
         page.locator("#batch-report").wait_for(state="visible")

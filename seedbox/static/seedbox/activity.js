@@ -1,6 +1,8 @@
 /*
  * Seedbox activity page: rows follow the "seedbox.torrent.*" events live (each event re-reads that
- * torrent from the API, so the row always shows the stored truth); retry / ignore / remove call the API.
+ * torrent from the API, so the row always shows the stored truth); retry / ignore / remove call the API;
+ * "Add and retry" on an import_blocked row adds its series/movie to Sonarr/Radarr (seedbox/arr.js) and
+ * sends it back to import. A series row opens the series dialog (data-series-tvdb, seedbox/series.js).
  */
 (function () {
   "use strict";
@@ -34,6 +36,7 @@
         '<td><div class="progress"><div class="progress-bar" data-role="remote"></div></div></td>' +
         '<td><div class="progress"><div class="progress-bar bg-info" data-role="transfer"></div></div><div class="small text-secondary" data-role="speed"></div></td>' +
         '<td class="text-nowrap"><button type="button" class="btn btn-sm btn-outline-primary" data-action="retry">Retry</button> ' +
+        '<button type="button" class="btn btn-sm btn-outline-warning" data-action="resolve">Add and retry</button> ' +
         '<button type="button" class="btn btn-sm btn-outline-secondary" data-action="ignore">Ignore</button> ' +
         '<button type="button" class="btn btn-sm btn-outline-danger" data-action="remove">Remove</button></td>';
     }
@@ -51,6 +54,16 @@
     var trailer = media.querySelector(".trailer-btn");
     var key = t.media_type + ":" + (t.media_type === "movie" ? t.tmdb_id : t.tvdb_id);
     media.textContent = (t.title || "") + (t.year ? " (" + t.year + ")" : "") + " · " + t.media_type + " ";
+    if (t.media_type === "series" && t.tvdb_id) {
+      var series = document.createElement("button");
+      series.type = "button";
+      series.className = "btn btn-sm btn-outline-secondary series-btn";
+      series.setAttribute("data-series-tvdb", t.tvdb_id);
+      series.setAttribute("aria-label", "Series " + (t.title || t.tvdb_id) + " in Sonarr");
+      series.innerHTML = '<i class="bi bi-tv"></i>';
+      media.appendChild(series);
+      media.appendChild(document.createTextNode(" "));
+    }
     if (trailer && trailer.getAttribute("data-trailer-key") === key) {
       media.appendChild(trailer);  // keeps its live status
     } else if (window.MediaSuiteTrailers) {
@@ -75,6 +88,8 @@
     }
     row.querySelector("[data-role=speed]").textContent = speed;
     row.querySelector("[data-action=retry]").hidden = RETRYABLE.indexOf(t.state) < 0;
+    row.querySelector("[data-action=resolve]").hidden = t.state !== "import_blocked";
+    row.setAttribute("data-media-type", t.media_type);
   }
 
   var pending = {};
@@ -103,10 +118,45 @@
     if (!button) return;
     var id = button.closest("tr").getAttribute("data-torrent");
     var verb = button.getAttribute("data-action");
+    if (verb === "resolve") return openResolve(button.closest("tr"));
     if (verb === "remove" && !window.confirm("Erase this torrent from rTorrent? Its data stays on the seedbox.")) return;
     var url = verb === "remove" ? api + "/" + id : api + "/" + id + "/" + verb;
     request(verb === "remove" ? "DELETE" : "POST", url).then(function () { showError(""); refresh(id); },
                                                               function (error) { showError(error.message); });
+  });
+
+  // Resolve an import_blocked torrent whose media is missing: add it to Sonarr/Radarr, then retry.
+  var resolveEl = document.getElementById("resolve-modal");
+  var resolveDialog = new bootstrap.Modal(resolveEl);
+  var resolveFields = resolveEl.querySelector("[data-role=add-fields]");
+  var resolving = null;
+
+  function resolveError(message) {
+    var box = resolveEl.querySelector("[data-role=error]");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function openResolve(row) {
+    resolving = row.getAttribute("data-torrent");
+    var type = row.getAttribute("data-media-type") || (row.querySelector("[data-series-tvdb]") ? "series" : "movie");
+    resolveEl.querySelector("[data-role=what]").textContent = row.querySelector("[data-role=media]").textContent.trim() +
+      ": " + row.querySelector("[data-role=reason]").textContent;
+    resolveError("");
+    resolveEl.querySelector("[data-role=confirm]").disabled = true;
+    resolveDialog.show();
+    window.MediaSuiteArrAdd.show(resolveFields, type).then(function () {
+      resolveEl.querySelector("[data-role=confirm]").disabled = false;
+    }, function (error) { resolveError(error.message); });
+  }
+
+  resolveEl.querySelector("[data-role=confirm]").addEventListener("click", function () {
+    var button = this;
+    button.disabled = true;
+    request("POST", api + "/" + resolving + "/resolve", window.MediaSuiteArrAdd.read(resolveFields), {timeout: 30000})
+      .then(function (t) { resolveDialog.hide(); showError(""); render(t); },
+            function (error) { resolveError(error.message); })
+      .finally(function () { button.disabled = false; });
   });
 
   document.getElementById("test-connections").addEventListener("click", function () {

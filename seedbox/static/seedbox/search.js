@@ -1,8 +1,10 @@
 /*
  * Free search page: releases from the indexer with a checkbox each; from 2 checked the batch button
- * appears (and the single "Download" buttons are disabled); it opens the mapping dialog, where the
- * movie/series is picked by its external id, then POST /api/seedbox/batch-download-and-map and the
- * per-item report (sent and failed apart).
+ * appears (and the single "Download" buttons are disabled); it opens the mapping dialog, which asks
+ * Sonarr/Radarr (GET /api/search/lookup, ranked against the first release's name) and shows whether
+ * each is in the library. A missing one is added with the root folder, quality profile, monitored and
+ * "search on add" chosen there (seedbox/arr.js), in the same POST /api/seedbox/batch-download-and-map
+ * that sends the releases; then the per-item report (sent and failed apart, and what was added).
  */
 (function () {
   "use strict";
@@ -12,8 +14,10 @@
   var releases = [];
   var selected = [];
   var chosenMedia = null;
+  var lookups = 0;
   var modal = new bootstrap.Modal(document.getElementById("map-modal"));
   var batchButton = document.getElementById("batch-map-btn");
+  var addFields = document.querySelector("#map-add [data-role=add-fields]");
 
   function show(id, message) {
     var el = document.getElementById(id);
@@ -67,42 +71,112 @@
 
   function openMap(items) {
     selected = items;
-    chosenMedia = null;
-    document.getElementById("map-confirm").disabled = true;
+    choose(null);
     document.getElementById("media-results").textContent = "";
     document.querySelector("#map-modal [data-role=count]").textContent = items.length;
     document.getElementById("media-query").value = document.getElementById("release-query").value;
     show("map-error", "");
     modal.show();
+    lookup();
+  }
+
+  function choose(media) {
+    chosenMedia = media;
+    var confirm = document.getElementById("map-confirm");
+    confirm.disabled = !media;
+    var service = document.getElementById("release-type").value === "movie" ? "Radarr" : "Sonarr";
+    addFields.hidden = true;
+    confirm.textContent = "Send to the seedbox";
+    if (media && !media.in_library) {
+      confirm.textContent = "Add to " + service + " and send";
+      confirm.disabled = true;
+      window.MediaSuiteArrAdd.show(addFields, media.media_type).then(function () {
+        confirm.disabled = chosenMedia !== media;
+      }, function (err) { show("map-error", err.message); });
+    }
+  }
+
+  function resultItem(m, list) {
+    var item = document.createElement("div");
+    item.className = "list-group-item d-flex align-items-start gap-2";
+    if (m.poster) {
+      var img = document.createElement("img");
+      img.src = m.poster;
+      img.alt = "";
+      img.className = "rounded flex-shrink-0";
+      img.style.cssText = "width: 2.5rem; height: 3.75rem; object-fit: cover";
+      img.addEventListener("error", function () { img.remove(); });
+      item.appendChild(img);
+    }
+    var pick = document.createElement("button");
+    pick.type = "button";
+    pick.className = "btn btn-link text-start text-reset text-decoration-none flex-grow-1 p-0 media-choice";
+    var name = document.createElement("div");
+    name.className = "fw-semibold";
+    name.textContent = m.title + (m.year ? " (" + m.year + ")" : "") + " \u00b7 " +
+      (m.media_type === "movie" ? "TMDB " + m.tmdb_id : "TVDB " + m.tvdb_id) + " ";
+    var service = m.media_type === "movie" ? "Radarr" : "Sonarr";
+    var state = document.createElement("span");
+    state.className = "badge " + (m.in_library ? "text-bg-success" : "text-bg-warning");
+    state.textContent = m.in_library ? "in " + service : "not in " + service;
+    name.appendChild(state);
+    var overview = document.createElement("div");
+    overview.className = "small opacity-75 text-truncate";
+    overview.style.maxWidth = "36rem";
+    overview.textContent = m.overview;
+    pick.appendChild(name);
+    pick.appendChild(overview);
+    pick.addEventListener("click", function () {
+      list.querySelectorAll(".active").forEach(function (a) { a.classList.remove("active"); });
+      item.classList.add("active");
+      choose(m);
+    });
+    item.appendChild(pick);
+    var tools = document.createElement("div");
+    tools.className = "d-flex gap-1 flex-shrink-0";
+    if (m.media_type === "series" && m.in_library) {
+      var details = document.createElement("button");
+      details.type = "button";
+      details.className = "btn btn-sm btn-outline-secondary";
+      details.setAttribute("data-series-tvdb", m.tvdb_id);
+      details.setAttribute("aria-label", "Series " + m.title + " in Sonarr");
+      details.innerHTML = '<i class="bi bi-tv"></i>';
+      tools.appendChild(details);
+    }
+    if (window.MediaSuiteTrailers) tools.appendChild(window.MediaSuiteTrailers.button(m));
+    item.appendChild(tools);
+    return item;
+  }
+
+  function lookup() {
+    var term = document.getElementById("media-query").value;
+    var type = document.getElementById("release-type").value;
+    if (!term) return;
+    var url = "/api/search/lookup?type=" + type + "&term=" + encodeURIComponent(term) +
+      "&release=" + encodeURIComponent(selected.length ? selected[0].title : term);
+    var list = document.getElementById("media-results");
+    var mine = ++lookups;
+    show("map-error", "");
+    request("GET", url, undefined, SLOW).then(function (found) {
+      if (mine !== lookups) return;  // a newer lookup was asked meanwhile: its answer is the one shown
+      list.textContent = "";
+      choose(null);
+      found.forEach(function (m) { list.appendChild(resultItem(m, list)); });
+      if (!found.length) show("map-error", "Nothing found; try another title, or tvdb:ID / tmdb:ID.");
+    }).catch(function (err) { if (mine === lookups) show("map-error", err.message); });
   }
 
   document.getElementById("media-search").addEventListener("submit", function (e) {
     e.preventDefault();
-    var q = document.getElementById("media-query").value;
-    var type = document.getElementById("release-type").value;
-    var url = "/api/media/search?q=" + encodeURIComponent(q) + "&type=" + type;
-    request("GET", url, undefined, SLOW).then(function (found) {
-      var list = document.getElementById("media-results");
-      list.textContent = "";
-      found.forEach(function (m) {
-        var item = document.createElement("div");
-        item.className = "list-group-item d-flex align-items-center gap-2";
-        var choose = document.createElement("button");
-        choose.type = "button";
-        choose.className = "btn btn-link text-start text-reset text-decoration-none flex-grow-1 p-0";
-        choose.textContent = m.title + (m.year ? " (" + m.year + ")" : "") + " · " +
-          (m.media_type === "movie" ? "TMDB " + m.tmdb_id : "TVDB " + m.tvdb_id);
-        choose.addEventListener("click", function () {
-          list.querySelectorAll(".active").forEach(function (a) { a.classList.remove("active"); });
-          item.classList.add("active");
-          chosenMedia = m;
-          document.getElementById("map-confirm").disabled = false;
-        });
-        item.appendChild(choose);
-        if (window.MediaSuiteTrailers) item.appendChild(window.MediaSuiteTrailers.button(m));
-        list.appendChild(item);
-      });
-    }).catch(function (err) { show("map-error", err.message); });
+    lookup();
+  });
+
+  // The series dialog replaces the mapping dialog while it is open (Bootstrap shows one at a time).
+  document.getElementById("map-modal").addEventListener("click", function (e) {
+    if (!e.target.closest("[data-series-tvdb]")) return;
+    modal.hide();
+    document.getElementById("series-modal").addEventListener("hidden.bs.modal", function () { modal.show(); },
+                                                             {once: true});
   });
 
   document.getElementById("map-confirm").addEventListener("click", function () {
@@ -114,6 +188,7 @@
                   return {title: r.title, magnet: r.magnet, link: r.link, guid: r.guid, size: r.size,
                           seeders: r.seeders, infohash: r.infohash};
                 })};
+    if (!chosenMedia.in_library) body.add = window.MediaSuiteArrAdd.read(addFields);
     request("POST", "/api/seedbox/batch-download-and-map", body, SLOW).then(function (answer) {
       modal.hide();
       report(answer);
@@ -125,6 +200,10 @@
     var failed = document.getElementById("batch-failed");
     ok.textContent = "";
     failed.textContent = "";
+    var added = document.getElementById("batch-added");
+    added.hidden = !answer.added;
+    added.textContent = answer.added ? "Added " + answer.added.title + " to " +
+      (chosenMedia.media_type === "movie" ? "Radarr" : "Sonarr") + (answer.failed ? "; it stays added." : ".") : "";
     answer.items.forEach(function (item) {
       var li = document.createElement("li");
       li.className = "list-group-item small";

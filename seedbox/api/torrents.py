@@ -1,4 +1,4 @@
-"""Seedbox API: torrents (list, read, add, retry, ignore, remove), search, batch, connections.
+"""Seedbox API: torrents (list, read, add, retry, ignore, remove, resolve), search, batch, connections.
 
 Operator only (the Torrent policy: SUPER_ADMIN). Writes go through the
 domain modules (sending, lifecycle, batch); the seedbox or a hosted service
@@ -20,9 +20,9 @@ from mediasuite.api.filters import StrictFilterBackend
 from mediasuite.clients import connections
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission, policy_allows
 
-from . import batch, lifecycle, search, sending
-from .clients import rtorrent
-from .models import MediaType, Torrent
+from .. import lifecycle, mapping, search, sending
+from ..clients import rtorrent
+from ..models import MediaType, Torrent
 
 GATEWAY = {502: ErrorSerializer}
 
@@ -87,6 +87,16 @@ class TorrentAddSerializer(MediaSerializer):
         return data
 
 
+class AddSerializer(serializers.Serializer):
+    """How to add a movie/series missing from Sonarr/Radarr."""
+
+    root_folder = serializers.CharField(max_length=1000)
+    quality_profile_id = serializers.IntegerField(min_value=1)
+    monitored = serializers.BooleanField(default=True)
+    search = serializers.BooleanField(default=False, help_text="Have Sonarr/Radarr search for it once added.")
+
+
+
 class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                      viewsets.GenericViewSet):
     """Torrents on their way from the seedbox to the library."""
@@ -97,7 +107,7 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     filter_backends = [PolicyFilterBackend, StrictFilterBackend]
     filterset_fields = ["state", "media_type", "tmdb_id", "tvdb_id"]
     lookup_value_regex = r"[0-9]+"
-    policy_actions = {"retry": "change", "ignore": "change"}
+    policy_actions = {"retry": "change", "ignore": "change", "resolve": "change"}
     extra_error_codes = ("409",)
 
     def get_queryset(self):
@@ -130,6 +140,16 @@ class TorrentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     def ignore(self, request, pk=None):
         """Stop following the torrent; nothing more is done for it."""
         return self._drive(lifecycle.ignore)
+
+    @extend_schema(request=AddSerializer, responses={200: TorrentSerializer, 400: ErrorSerializer, **GATEWAY})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """An import_blocked torrent whose media is missing: add it to Sonarr/Radarr, then back to import."""
+        torrent = self.get_object()
+        serializer = AddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        torrent = mapping.resolve_blocked(request.user, torrent, dict(serializer.validated_data))
+        return Response(TorrentSerializer(torrent).data)
 
     @extend_schema(responses={204: None, **GATEWAY})
     def destroy(self, request, pk=None):
@@ -206,6 +226,9 @@ class ReleaseSearchView(SearchView):
 
 class BatchSerializer(MediaSerializer):
     releases = serializers.ListField(child=ReleaseSerializer(), min_length=1, max_length=100)
+    add = AddSerializer(required=False, allow_null=True,
+                        help_text="Add the media to Sonarr/Radarr first (when missing); if that fails, "
+                                  "nothing is sent.")
 
 
 class BatchItemSerializer(serializers.Serializer):
@@ -217,7 +240,13 @@ class BatchItemSerializer(serializers.Serializer):
     infohash = serializers.CharField(allow_blank=True)
 
 
+class AddedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class BatchResultSerializer(serializers.Serializer):
+    added = AddedSerializer(allow_null=True, help_text="What was added to Sonarr/Radarr, if anything.")
     ok = serializers.IntegerField()
     failed = serializers.IntegerField()
     items = BatchItemSerializer(many=True)
@@ -226,16 +255,23 @@ class BatchResultSerializer(serializers.Serializer):
 class BatchView(APIView):
     permission_classes = [Operator]
 
-    @extend_schema(request=BatchSerializer, responses={200: BatchResultSerializer})
+    @extend_schema(request=BatchSerializer, responses={200: BatchResultSerializer, 400: ErrorSerializer,
+                                                       **GATEWAY})
     def post(self, request):
-        """Send several releases for one movie/series; every release is tried, each reported ok or failed."""
+        """Add the media when asked, then send several releases for it; each release reported ok or failed.
+
+        An add that fails answers its error and sends nothing; a release that
+        fails after the add leaves the media added (`added` says so).
+        """
         serializer = BatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         releases = [dict(r) for r in data.pop("releases")]
-        items = batch.download_and_map(request.user, releases, data)
-        ok = sum(1 for i in items if i["status"] == "ok")
-        return Response({"ok": ok, "failed": len(items) - ok, "items": items})
+        adding = data.pop("add", None)
+        result = mapping.add_and_send(request.user, releases, data, dict(adding) if adding else None)
+        ok = sum(1 for i in result["items"] if i["status"] == "ok")
+        return Response({"added": result["added"], "ok": ok, "failed": len(result["items"]) - ok,
+                         "items": result["items"]})
 
 
 class ConnectionSerializer(serializers.Serializer):
