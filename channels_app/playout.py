@@ -52,7 +52,7 @@ def wake_file(channel_name: str) -> Path:
 
 
 def launch_file(channel_name: str) -> Path:
-    """Touched by the playout process each time it starts an ffmpeg: the watchdog's clock starts there."""
+    """Touched by the playout process as it begins each file and its ffmpeg: the watchdog's clock."""
     return Path(settings.UNITS_DIR) / f"channel-{channel_name}" / "launched"
 
 
@@ -118,7 +118,8 @@ def claim_restart(channel_id: int, seen_at=None):
     if not channel or channel["restart_requested_at"] is None:
         return None
     taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"])
-    taken = taken.update(restart_requested_at=None, restart_file=None)
+    # The trigger goes with the request: left behind, it would label a later crash of the process.
+    taken = taken.update(restart_requested_at=None, restart_file=None, restart_trigger="")
     return channel if taken else None
 
 

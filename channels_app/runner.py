@@ -141,6 +141,7 @@ class Runner:
 
     def play(self, video, offset, index, trigger, requested, actor_id):
         """Play `video` from `offset` until it ends or something else must play; return the next plan."""
+        self.launched.touch()  # the watchdog's clock starts again with every file, before the database work
         previous = self.channel.current_file
         playout.begin(self.channel, video, offset, index)
         run = f"r{self.window.next_sequence}"
@@ -181,6 +182,7 @@ class Runner:
                 close_old_connections()
                 request = playout.claim_restart(self.channel.pk)
                 if request:
+                    self.launched.touch()
                     self._end_ffmpeg()
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
@@ -205,7 +207,8 @@ class Runner:
         if code == 0:
             following, following_index = playout.choose_next(self.channel)
             return following, 0.0, following_index, Trigger.END_OF_FILE, time.time(), None
-        if code < 0 and produced:
+        if code < 0 and (produced or -code in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)):
+            # Killed from outside (or crashed mid-file): the file is fine, resume it at the cursor.
             self._count_crash(video, code)
             log.warning("Channel %s: ffmpeg was killed (signal %s) playing %s; resuming at %.1fs.",
                         self.channel.name, -code, video.name, position)
