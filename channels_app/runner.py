@@ -227,7 +227,8 @@ class Runner:
         self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
         if len(self.crashes) >= CRASH_LIMIT:
             playout.cannot_play(self.channel, f"ffmpeg crashed {len(self.crashes)} times in "
-                                              f"{CRASH_WINDOW:.0f}s (last exit {code} on {video.name})")
+                                              f"{CRASH_WINDOW:.0f} s (last exit {code} on {video.name}); "
+                                              f"read {self.ffmpeg_log.name}, then restart the channel.")
             raise SystemExit(EXIT_CRASHING)
 
     def _end_ffmpeg(self):

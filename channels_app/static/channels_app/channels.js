@@ -1,11 +1,11 @@
 /*
  * Helpers shared by the channel pages (dashboard and detail):
- * window.MediaSuiteChannels = {request, setState, clock, duration, when, unitOf}.
+ * window.MediaSuiteChannels = {request, setState, clock, when, localTimes}.
  *
  * - request(url, method, body) -> Promise of the JSON body; rejects with the
  *   API's {"error"} message (and its field messages) on a 4xx/5xx.
- * - setState(badge, state): the unit state badge (stopped, starting,
- *   running, backoff, stopping, failed).
+ * - setState(badge, state): the unit state badge, in the colour every page
+ *   gives that state (MediaSuite.setState, /states.js).
  * - clock(seconds) -> "m:ss"; when(iso) -> local date and time.
  * - Copy buttons: [data-copy="<selector of an input>"].
  */
@@ -44,15 +44,7 @@
     });
   }
 
-  function setState(badge, state) {
-    if (!badge || !state) return;
-    Array.prototype.slice.call(badge.classList).forEach(function (name) {
-      if (name.indexOf("channel-state-") === 0) badge.classList.remove(name);
-    });
-    badge.classList.add("channel-state-" + state);
-    badge.textContent = state;
-    badge.setAttribute("data-state", state);
-  }
+  function setState(badge, state) { window.MediaSuite.setState(badge, state); }
 
   function clock(seconds) {
     if (seconds == null || isNaN(seconds)) return "";

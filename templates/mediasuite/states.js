@@ -1,0 +1,50 @@
+{% autoescape off %}/*
+ * States and reasons, drawn the same way on every page (mediasuite/states.py writes this file and /states.css):
+ * window.MediaSuite = {stateClass, setState, stateTone, notificationLevel, setReason}.
+ *
+ * - stateClass(name) -> "state state-<name>"; setState(el, name, label) puts it on a badge.
+ * - stateTone(name) -> progress | good | attention | bad | idle (unknown: idle, never good);
+ *   notificationLevel(name) -> the Bootstrap alert level of a notification about it.
+ * - setReason(el, sentence, log): fills a reason block (templates/mediasuite/_reason.html): the
+ *   sentence, and the log lines behind its collapsed "Show log" toggle.
+ */
+(function () {
+  "use strict";
+
+  var STATES = {{ table }};
+  var M = window.MediaSuite = window.MediaSuite || {};
+
+  function key(name) { return String(name == null ? "" : name).toLowerCase(); }
+
+  M.stateClass = function (name) { return "state state-" + key(name); };
+
+  M.stateTone = function (name) { return (STATES[key(name)] || {tone: "idle"}).tone; };
+
+  M.notificationLevel = function (name) { return (STATES[key(name)] || {notification: "secondary"}).notification; };
+
+  M.setState = function (el, name, label) {
+    if (!el || !name) return;
+    Array.prototype.slice.call(el.classList).forEach(function (cls) {
+      if (cls.indexOf("state-") === 0) el.classList.remove(cls);
+    });
+    el.classList.add("state", "state-" + key(name));
+    el.textContent = label == null ? key(name) : label;
+    el.setAttribute("data-state", key(name));
+  };
+
+  M.setReason = function (el, sentence, log) {
+    if (!el) return;
+    var role = el.getAttribute("data-role");
+    var text = el.querySelector('[data-role="' + role + '-text"]');
+    var details = el.querySelector('[data-role="' + role + '-log"]');
+    text.textContent = sentence || "";
+    if (details) {
+      var pre = details.querySelector("pre");
+      if (pre.textContent !== (log || "")) details.open = false;
+      pre.textContent = log || "";
+      details.hidden = !log;
+    }
+    el.hidden = !sentence && !log;
+  };
+})();
+{% endautoescape %}
