@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from mediasuite.policies import policy_for
 from mediasuite.policies.admin import PolicyAdmin, row_action
+from mediasuite.supervisor.admin import unit_badge
 
 from . import catalog, pages, paths, playout, tokens
 from .models import AccessToken, Channel, Mode, VideoFile
@@ -107,8 +108,7 @@ def state_badge(channel):
     unit = channel.unit
     if unit is None:
         return "-"
-    return format_html('<span class="unit-state unit-state-{}" data-unit-id="{}" data-unit-state>{}</span>',
-                       unit.state, unit.pk, unit.state)
+    return unit_badge(unit)
 
 
 @admin.register(Channel)

@@ -10,6 +10,7 @@ log lines behind a collapsed "Show log" toggle (templates/mediasuite/_reason.htm
 import re
 
 from django.conf import settings
+from django.utils import timezone
 
 LOG_MARK = re.compile(r"\.? Last lines of (?P<path>\S+?):\n", re.MULTILINE)
 
@@ -37,7 +38,7 @@ def _cause(cause: str) -> str:
 
 
 def unit_sentence(label: str, state: str, reason: str, retry_in: float | None = None) -> str:
-    """What a person reads about a unit in `state`: '' when there is nothing to say.
+    """What a person reads about a unit in `state` (for a unit that is fine: the cause as written).
 
     `label` names the thing ("Channel news", "Unit demo-camera"); `retry_in`
     is the number of seconds to the next attempt, when one is planned.
@@ -50,4 +51,15 @@ def unit_sentence(label: str, state: str, reason: str, retry_in: float | None = 
     if state == "backoff":
         when = f"in {max(retry_in, 0):.0f} s" if retry_in is not None else "shortly"
         return f"{label} stopped unexpectedly: {_cause(cause) or 'no reason given'}; it starts again {when}."
-    return ""
+    return cause
+
+
+def retry_in(unit) -> float | None:
+    """Seconds until the supervisor tries the unit again, when it plans to."""
+    if unit.next_attempt_at is None:
+        return None
+    return (unit.next_attempt_at - timezone.now()).total_seconds()
+
+
+def for_unit(unit, label: str | None = None) -> str:
+    return unit_sentence(label or f"Unit {unit.name}", unit.state, unit.reason, retry_in(unit))

@@ -49,7 +49,7 @@ STATES: dict[str, Tone] = {
     "imported": GOOD, "remote_cleaned": GOOD, "import_blocked": ATTENTION, "ignored": IDLE,
     # trailers (trailers.models.Status, DownloadState)
     "locked": GOOD, "unlocked": ATTENTION, "none": IDLE, "idle": IDLE, "done": GOOD,
-    # updates (mediasuite.models.UpdateRun.State)
+    # updates (mediasuite.models.UpdateJob.State)
     "pending": PROGRESS, "precheck": PROGRESS, "backup": PROGRESS, "fetch": PROGRESS, "reset": PROGRESS,
     "restore_config": PROGRESS, "install": PROGRESS, "migrate": PROGRESS, "restarting": PROGRESS,
     "verifying": PROGRESS, "rolling_back": ATTENTION, "rolled_back": ATTENTION,
@@ -85,8 +85,8 @@ def stylesheet() -> str:
     ]
     for name, state_tone in sorted(STATES.items()):
         glyph = GLYPHS[ICONS.get(name, state_tone.icon)]
-        lines.append(f".state-{name} {{ background-color: {state_tone.background}; color: {state_tone.color}; }}"
-                     f" .state-{name}::before {{ content: \"\\{glyph}\"; }}")
+        colours = f"background-color: {state_tone.background}; color: {state_tone.color};"
+        lines.append(f".state-{name} {{ {colours} }} .state-{name}::before {{ content: \"\\{glyph}\"; }}")
     return "\n".join(lines) + "\n"
 
 

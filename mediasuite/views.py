@@ -11,7 +11,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from . import states
-
 from .api.views import manager_initialized
 from .models import Club
 from .policies import policy_for
@@ -55,5 +54,6 @@ def states_css(request):
 @require_GET
 @cache_control(public=True, max_age=86400)
 def states_js(request):
-    script = render_to_string("mediasuite/states.js", {"table": json.dumps(states.script_table(), sort_keys=True)})
+    table = json.dumps(states.script_table(), sort_keys=True)
+    script = render_to_string("mediasuite/states.js", {"table": table})
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")

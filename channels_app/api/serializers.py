@@ -1,5 +1,4 @@
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 
 from mediasuite import reasons
@@ -95,9 +94,7 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
             return channel.last_error
         if not self._troubled(channel):
             return ""
-        unit = channel.unit
-        retry_in = (unit.next_attempt_at - timezone.now()).total_seconds() if unit.next_attempt_at else None
-        return reasons.unit_sentence(f"Channel {channel.name}", unit.state, unit.reason, retry_in)
+        return reasons.for_unit(channel.unit, f"Channel {channel.name}")
 
     def get_log(self, channel) -> str:
         return reasons.split(channel.unit.reason)[1] if self._troubled(channel) else ""
