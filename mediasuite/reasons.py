@@ -54,6 +54,17 @@ def unit_sentence(label: str, state: str, reason: str, retry_in: float | None = 
     return cause
 
 
+def service_sentence(label: str, error: str, interval: int) -> str:
+    """A background service whose last check failed: '' when it did not."""
+    cause = split(error)[0]
+    if not cause:
+        return ""
+    if len(cause) > 160:
+        cause = cause[:157].rstrip() + "..."
+    return (f"The last check of {label} failed: {cause.rstrip('.')}. It runs again within {interval} s; "
+            "fix the cause, or stop the service.")
+
+
 def retry_in(unit) -> float | None:
     """Seconds until the supervisor tries the unit again, when it plans to."""
     if unit.next_attempt_at is None:

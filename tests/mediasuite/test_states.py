@@ -46,8 +46,9 @@ def test_every_text_choices_named_like_a_state_is_covered():
 
 @pytest.mark.parametrize(("state", "tone"), [
     ("running", "good"), ("starting", "progress"), ("stopping", "progress"), ("backoff", "attention"),
-    ("failed", "bad"), ("crash", "bad"), ("stopped", "idle"), ("finalized", "good"), ("recording", "progress"),
-    ("LOCKED", "good"), ("import_blocked", "attention"), ("disconnected", "attention"),
+    ("failed", "bad"), ("crash", "bad"), ("stopped", "idle"), ("finalized", "good"),
+    ("recording", "progress"), ("LOCKED", "good"), ("import_blocked", "attention"),
+    ("disconnected", "attention"),
 ])
 def test_tones_say_what_a_state_means(state, tone):
     assert states.tone(state).name == tone
