@@ -17,11 +17,11 @@ class Tone:
     background: str
     color: str
     icon: str  # a Bootstrap Icons name; its glyph is drawn before the state's name
-    notification: str  # the Bootstrap alert level of a notification in this tone
+    level: str  # the Bootstrap colour name of this tone, for alerts and buttons
 
 
 # Bootstrap's colours, spelled out so that the admin (which has no Bootstrap) shows the same ones.
-PROGRESS = Tone("progress", "#0d6efd", "#fff", "arrow-repeat", "info")
+PROGRESS = Tone("progress", "#0d6efd", "#fff", "arrow-repeat", "primary")
 GOOD = Tone("good", "#198754", "#fff", "check-circle-fill", "success")
 ATTENTION = Tone("attention", "#ffc107", "#000", "exclamation-triangle-fill", "warning")
 BAD = Tone("bad", "#dc3545", "#fff", "x-octagon-fill", "danger")
@@ -48,7 +48,7 @@ STATES: dict[str, Tone] = {
     "transferring": PROGRESS, "transferred": PROGRESS, "import_pending": PROGRESS, "importing": PROGRESS,
     "imported": GOOD, "remote_cleaned": GOOD, "import_blocked": ATTENTION, "ignored": IDLE,
     # trailers (trailers.models.Status, DownloadState)
-    "locked": GOOD, "unlocked": ATTENTION, "none": IDLE, "idle": IDLE, "done": GOOD,
+    "locked": GOOD, "unlocked": PROGRESS, "none": BAD, "idle": IDLE, "done": GOOD,
     # updates (mediasuite.models.UpdateJob.State)
     "pending": PROGRESS, "precheck": PROGRESS, "backup": PROGRESS, "fetch": PROGRESS, "reset": PROGRESS,
     "restore_config": PROGRESS, "install": PROGRESS, "migrate": PROGRESS, "restarting": PROGRESS,
@@ -91,5 +91,5 @@ def stylesheet() -> str:
 
 
 def script_table() -> dict:
-    """What states.js needs: each state's tone and notification level."""
-    return {name: {"tone": t.name, "notification": t.notification} for name, t in STATES.items()}
+    """What states.js needs: each state's tone and Bootstrap colour name."""
+    return {name: {"tone": t.name, "level": t.level} for name, t in STATES.items()}

@@ -14,6 +14,12 @@ def state_class(state) -> str:
     return states.css_class(state)
 
 
+@register.filter
+def state_level(state) -> str:
+    """`btn-outline-{{ status|state_level }}`: the state's Bootstrap colour name."""
+    return states.tone(state).level
+
+
 @register.simple_tag
 def state_badge(state, label=None, role="state"):
     """<span class="badge state state-<name>" data-state=.. data-role=..>label</span>."""

@@ -1,10 +1,10 @@
 {% autoescape off %}/*
  * States and reasons, drawn the same way on every page (mediasuite/states.py writes this file and /states.css):
- * window.MediaSuite = {stateClass, setState, stateTone, notificationLevel, setReason}.
+ * window.MediaSuite = {stateClass, setState, stateTone, stateLevel, setReason}.
  *
  * - stateClass(name) -> "state state-<name>"; setState(el, name, label) puts it on a badge.
  * - stateTone(name) -> progress | good | attention | bad | idle (unknown: idle, never good);
- *   notificationLevel(name) -> the Bootstrap alert level of a notification about it.
+ *   stateLevel(name) -> its Bootstrap colour name (alert-<level>, btn-outline-<level>).
  * - setReason(el, sentence, log): fills a reason block (templates/mediasuite/_reason.html): the
  *   sentence, and the log lines behind its collapsed "Show log" toggle.
  */
@@ -20,7 +20,7 @@
 
   M.stateTone = function (name) { return (STATES[key(name)] || {tone: "idle"}).tone; };
 
-  M.notificationLevel = function (name) { return (STATES[key(name)] || {notification: "secondary"}).notification; };
+  M.stateLevel = function (name) { return (STATES[key(name)] || {level: "secondary"}).level; };
 
   M.setState = function (el, name, label) {
     if (!el || !name) return;

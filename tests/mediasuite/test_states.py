@@ -47,7 +47,7 @@ def test_every_text_choices_named_like_a_state_is_covered():
 @pytest.mark.parametrize(("state", "tone"), [
     ("running", "good"), ("starting", "progress"), ("stopping", "progress"), ("backoff", "attention"),
     ("failed", "bad"), ("crash", "bad"), ("stopped", "idle"), ("finalized", "good"),
-    ("recording", "progress"), ("LOCKED", "good"), ("import_blocked", "attention"),
+    ("recording", "progress"), ("LOCKED", "good"), ("NONE", "bad"), ("import_blocked", "attention"),
     ("disconnected", "attention"),
 ])
 def test_tones_say_what_a_state_means(state, tone):
@@ -70,7 +70,7 @@ def test_the_state_script_and_stylesheet_are_served_to_every_page(client):
     assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
     assert ".state-failed { background-color: #dc3545;" in css.content.decode()
     script = client.get("/states.js").content.decode()
-    assert '"crash": {"notification": "danger", "tone": "bad"}' in script and "stateClass" in script
+    assert '"crash": {"level": "danger", "tone": "bad"}' in script and "stateClass" in script
 
 
 LOG = "exited with code 3. Last lines of /data/logs/channel-news.log:\nline one\nline two"
