@@ -42,7 +42,7 @@ class Stop(Exception):
 def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path, run: str,
                    reference: VideoFile | None) -> list[str]:
     seg = settings.CHANNELS_SEGMENT_SECONDS
-    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re"]
+    argv = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning", "-re"]
     if offset > 0.5:
         argv += ["-ss", f"{offset:.3f}"]
     argv += ["-i", str(paths.file_path(video)), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
