@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client, override_settings
 
-from channels_app import viewers
+from channels_app import playout, viewers
 from channels_app.models import AccessToken, ViewerSession
 from tests.conftest import wait_for
 
@@ -15,7 +15,7 @@ from .conftest import wait_playing
 @pytest.fixture
 def news(make_channel, db):
     return make_channel("news", series=True, number=5, group="Info", logo="http://logo.example/n.png",
-                        display_name="News 24")
+                        display_name="News 24", desired="running")
 
 
 def test_playlist_needs_a_valid_token(news, people):
@@ -32,6 +32,18 @@ def test_playlist_needs_a_valid_token(news, people):
     assert f"http://testserver/hls/news/live.m3u8?token={token}" in text
     AccessToken.objects.filter(user=people["player"]).delete()  # revoked in the admin
     assert client.get(f"/playlist.m3u?token={token}").status_code == 401
+
+
+def test_the_playlist_lists_only_the_channels_meant_to_play(news, make_channel, people):
+    quiet = make_channel("quiet")
+    client = Client()
+    client.force_login(people["player"])
+    assert "/hls/quiet/" not in client.get("/playlist.m3u").content.decode()
+    playout.start(None, quiet)
+    text = client.get("/playlist.m3u").content.decode()
+    assert "/hls/quiet/" in text and "/hls/news/" in text
+    playout.stop(None, news)
+    assert "/hls/news/" not in client.get("/playlist.m3u").content.decode()
 
 
 def test_a_signed_in_browser_gets_a_playlist_carrying_its_own_token(news, people):
