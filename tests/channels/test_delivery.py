@@ -1,12 +1,16 @@
 """What players read: M3U, XMLTV, HLS with access tokens; who watches."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from channels_app import playout, viewers
 from channels_app.models import AccessToken, ViewerSession
+from mediasuite.models import ServiceState
+from mediasuite.services import control, runner
 from tests.conftest import wait_for
 
 from .conftest import wait_playing
@@ -117,3 +121,19 @@ def test_viewers_count_distinct_sessions_and_drop_the_idle(news, people, supervi
     assert ViewerSession.objects.filter(channel=news).count() == 2
     clients.pop()  # the second viewer stops watching
     wait_for(lambda: audience() == (1, 0), timeout=30, message="the idle viewer to drop out")
+
+
+def test_the_scheduler_forgets_viewer_sessions_idle_for_a_day(news, people):
+    client = Client()
+    token = viewers.token_for(people["player"]).key
+    for _ in range(3):
+        assert client.get(f"/hls/news/live.m3u8?token={token}").status_code == 200
+    sessions = list(ViewerSession.objects.order_by("pk"))
+    day_ago = timezone.now() - timedelta(hours=25)
+    ViewerSession.objects.filter(pk=sessions[0].pk).update(started_at=day_ago, last_seen=None)
+    ViewerSession.objects.filter(pk=sessions[1].pk).update(started_at=day_ago, last_seen=day_ago)
+    ViewerSession.objects.filter(pk=sessions[2].pk).update(started_at=day_ago, last_seen=timezone.now())
+    control.start(None, "scheduler")
+    assert runner.run("scheduler") == "1 check(s)"
+    assert list(ViewerSession.objects.values_list("pk", flat=True)) == [sessions[2].pk]
+    assert ServiceState.objects.get(name="scheduler").counters["items_cleaned"] >= 2
