@@ -150,7 +150,8 @@ class ChannelAdmin(PolicyAdmin):
 
     @admin.display(description="now playing")
     def now_playing(self, obj):
-        return obj.current_file.name if obj.current_file else "-"
+        name = obj.current_file.name if obj.current_file else "-"
+        return format_html('<span class="admin-truncate" title="{}">{}</span>', name, name)
 
     @admin.display(description="restart history (newest first)")
     def restart_history(self, obj):
