@@ -70,6 +70,11 @@ def tone(state) -> Tone:
     return STATES.get(key(state), IDLE)
 
 
+def alert_level(state) -> str:
+    """The colour of a reason shown about `state`: red for a failure, amber for anything else."""
+    return "danger" if tone(state) is BAD else "warning"
+
+
 def css_class(state) -> str:
     return f"state state-{key(state)}"
 

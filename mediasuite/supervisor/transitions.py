@@ -49,7 +49,7 @@ def transition(unit_id: int, state: str, holder, *, reason: str = "", pid=KEEP, 
         payload = {"state": state, "previous": previous, "reason": reason,
                    "reason_text": reasons.for_unit(unit), "pid": unit.pid, "exit_code": unit.exit_code,
                    **(extra or {})}
-        short = reason.splitlines()[0] if reason else ""
+        short = reasons.split(reason)[0]
         events.record("unit.state", unit, club=unit.club, owner=unit.owner, payload=payload,
                       message=f"Unit {unit.name}: {previous} -> {state}" + (f" ({short})" if short else ""))
     return unit

@@ -29,8 +29,13 @@ def state_badge(state, label=None, role="state"):
 
 
 @register.inclusion_tag("mediasuite/_reason.html")
-def reason_block(sentence, log="", role="reason", css=""):
-    """The sentence, and the log lines behind a collapsed "Show log" toggle (`css`: classes of the block)."""
+def reason_block(sentence, log="", role="reason", css="", state=""):
+    """The sentence, and the log lines behind a collapsed "Show log" toggle.
+
+    `css`: classes of the block; with `state`, an alert block is red for a failure, amber otherwise.
+    """
+    if state:
+        css = f"{css} alert-{states.alert_level(state)}"
     return {"sentence": sentence, "log": log, "role": role, "css": css}
 
 

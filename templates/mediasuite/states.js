@@ -6,7 +6,8 @@
  * - stateTone(name) -> progress | good | attention | bad | idle (unknown: idle, never good);
  *   stateLevel(name) -> its Bootstrap colour name (alert-<level>, btn-outline-<level>).
  * - setReason(el, sentence, log): fills a reason block (templates/mediasuite/_reason.html): the
- *   sentence, and the log lines behind its collapsed "Show log" toggle.
+ *   sentence, and the log lines behind its collapsed "Show log" toggle; with `state`, an alert
+ *   block turns red for a failure, amber otherwise.
  */
 (function () {
   "use strict";
@@ -32,8 +33,13 @@
     el.setAttribute("data-state", key(name));
   };
 
-  M.setReason = function (el, sentence, log) {
+  M.setReason = function (el, sentence, log, state) {
     if (!el) return;
+    if (state && el.classList.contains("alert")) {
+      var bad = M.stateTone(state) === "bad";
+      el.classList.toggle("alert-danger", bad);
+      el.classList.toggle("alert-warning", !bad);
+    }
     var role = el.getAttribute("data-role");
     var text = el.querySelector('[data-role="' + role + '-text"]');
     var details = el.querySelector('[data-role="' + role + '-log"]');

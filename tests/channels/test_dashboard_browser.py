@@ -174,6 +174,7 @@ def test_a_failed_channel_card_shows_a_sentence_and_its_log_behind_a_toggle(peop
         text.wait_for()
         page.wait_for_function("el => el.textContent.includes('Read its log')", arg=text.element_handle())
         sentence = text.inner_text()
+        assert "alert-danger" in card.locator('[data-role="error"]').get_attribute("class").split()
         assert sentence == (f"Channel {name} failed: its process exited with code 3. Read its log, fix the "
                             "cause, then restart it (it is retried every 60 s).")
         log = card.locator('[data-role="error-log"]')

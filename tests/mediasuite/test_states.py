@@ -97,3 +97,8 @@ def test_a_unit_reason_reads_as_one_sentence(settings, state, reason, retry_in, 
     settings.SUPERVISOR_BACKOFF_CAP = 60.0
     text = reasons.unit_sentence("Channel news", state, reason, retry_in)
     assert text == sentence and "\n" not in text and "line one" not in text
+
+
+def test_a_reason_about_a_failure_is_red_and_any_other_amber():
+    assert states.alert_level("failed") == "danger" and states.alert_level("crash") == "danger"
+    assert states.alert_level("backoff") == "warning" and states.alert_level("running") == "warning"

@@ -88,7 +88,7 @@
     part(el, "pending").hidden = !ch.pending;
     part(el, "viewers").textContent = ch.viewers;
     part(el, "watchers").textContent = ch.watchers;
-    window.MediaSuite.setReason(part(el, "error"), ch.message, ch.log);
+    window.MediaSuite.setReason(part(el, "error"), ch.message, ch.log, ch.state);
     var toggle = el.querySelector('[data-action="toggle"]');
     if (toggle && ch.desired) {
       var on = ch.desired === RUNNING;
