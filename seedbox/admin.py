@@ -18,8 +18,7 @@ def _drive(func, verb):
 @admin.register(Torrent)
 class TorrentAdmin(PolicyAdmin):
     domain = lifecycle
-    list_display = ("short_name", "media_type", "title", "live_state", "remote", "transfer", "short_reason",
-                    "state_changed_at")
+    list_display = ("short_name", "title", "live_state", "remote", "transfer", "short_reason", "since")
     list_filter = ("state", "media_type")
     search_fields = ("name", "infohash", "title")
     actions = [_drive(lifecycle.retry, "retry"), _drive(lifecycle.ignore, "ignore"),
@@ -48,6 +47,10 @@ class TorrentAdmin(PolicyAdmin):
     @admin.display(description="name", ordering="name")
     def short_name(self, torrent):
         return format_html('<span class="admin-truncate" title="{}">{}</span>', torrent.name, torrent.name)
+
+    @admin.display(description="since", ordering="state_changed_at")
+    def since(self, torrent):
+        return torrent.state_changed_at
 
     @admin.display(description="seedbox")
     def remote(self, torrent):

@@ -23,8 +23,8 @@ def _drive(func, verb):
 @admin.register(Unit)
 class UnitAdmin(PolicyAdmin):
     domain = control
-    list_display = ("name", "kind", "desired", "live_state", "node", "pid", "state_changed_at",
-                    "consecutive_failures", "short_reason")
+    list_display = ("name", "kind", "desired", "live_state", "node", "pid", "since", "failures",
+                    "short_reason")
     list_filter = ("state", "desired", "kind")
     list_select_related = ("lease",)
     search_fields = ("name", "kind")
@@ -50,6 +50,14 @@ class UnitAdmin(PolicyAdmin):
         sentence, log = reasons.for_unit(unit), reasons.split(unit.reason)[1]
         return render_to_string("mediasuite/_reason.html", {"sentence": sentence, "log": log,
                                                             "role": "reason"})
+
+    @admin.display(description="since", ordering="state_changed_at")
+    def since(self, unit):
+        return unit.state_changed_at
+
+    @admin.display(description="failures", ordering="consecutive_failures")
+    def failures(self, unit):
+        return unit.consecutive_failures
 
     @admin.display(description="node")
     def node(self, unit):

@@ -36,6 +36,8 @@ def test_a_change_list_fits_1280_pixels(people, login, page, url):
     page.set_viewport_size({"width": 1280, "height": 800})
     login(people["super"], url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth"), "every column shows without scrolling"
     cells = page.locator("#result_list .admin-truncate")
     cut = [cells.nth(i) for i in range(cells.count())
            if cells.nth(i).evaluate("el => el.scrollWidth > el.clientWidth")]
