@@ -8,6 +8,7 @@ column follows the "unit.state" events with the core's admin-units.js.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from mediasuite.policies import policy_for
@@ -125,7 +126,7 @@ class ChannelAdmin(PolicyAdmin):
                _drive("restart", "Restart requested", playout.request_restart)]
     inlines = [VideoFileInline]
     status_fields = ("live_state", "desired", "now_playing", "offset", "started_at", "last_restart_at",
-                     "last_error")
+                     "problem")
 
     class Media:
         js = ("mediasuite/admin-units.js",)
@@ -147,6 +148,12 @@ class ChannelAdmin(PolicyAdmin):
     @admin.display(description="desired", ordering="unit__desired")
     def desired(self, obj):
         return obj.unit.desired if obj.unit else "-"
+
+    @admin.display(description="last error")
+    def problem(self, obj):
+        sentence, log = playout.explain(obj)
+        return render_to_string("mediasuite/_reason.html", {"sentence": sentence or "none", "log": log,
+                                                            "role": "reason"})
 
     @admin.display(description="now playing")
     def now_playing(self, obj):

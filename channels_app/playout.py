@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mediasuite import events
+from mediasuite import events, reasons
+from mediasuite.models import UnitState
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 from mediasuite.supervisor.registry import unit_dir
@@ -195,6 +196,21 @@ def cannot_play(channel: Channel, reason: str):
         Channel.objects.filter(pk=channel.pk).update(last_error=reason)
         events.record("channel.error", channel, message=f"Channel {channel.name} cannot play: {reason}",
                       payload={"channel": channel.name, "reason": reason})
+
+
+def explain(channel: Channel) -> tuple[str, str]:
+    """(one sentence for people, the log lines behind it) of a channel that does not play; ('', '') if fine.
+
+    The playout process's own reason (last_error) is already a sentence; otherwise the supervisor's.
+    """
+    unit = channel.unit
+    troubled = unit is not None and unit.state in (UnitState.BACKOFF, UnitState.FAILED)
+    log = reasons.split(unit.reason)[1] if troubled else ""
+    if channel.last_error:
+        return channel.last_error, log
+    if not troubled:
+        return "", ""
+    return reasons.for_unit(unit, f"Channel {channel.name}"), log
 
 
 def unit_folder(channel: Channel) -> Path:

@@ -1,8 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from mediasuite import reasons
-
+from .. import playout
 from ..models import Channel, Mode, VideoFile
 
 
@@ -86,18 +85,11 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
             return channel.last_error
         return channel.unit.reason if channel.unit and channel.unit.state in ("backoff", "failed") else ""
 
-    def _troubled(self, channel) -> bool:
-        return bool(channel.unit and channel.unit.state in ("backoff", "failed"))
-
     def get_message(self, channel) -> str:
-        if channel.last_error:
-            return channel.last_error
-        if not self._troubled(channel):
-            return ""
-        return reasons.for_unit(channel.unit, f"Channel {channel.name}")
+        return playout.explain(channel)[0]
 
     def get_log(self, channel) -> str:
-        return reasons.split(channel.unit.reason)[1] if self._troubled(channel) else ""
+        return playout.explain(channel)[1]
 
     def get_stream_url(self, channel) -> str:
         return reverse("channel-live", args=[channel.name])
