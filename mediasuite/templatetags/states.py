@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from .. import reasons, states
+from .. import states
 
 register = template.Library()
 
@@ -37,13 +37,3 @@ def reason_block(sentence, log="", role="reason", css="", state=""):
     if state:
         css = f"{css} alert-{states.alert_level(state)}"
     return {"sentence": sentence, "log": log, "role": role, "css": css}
-
-
-@register.filter
-def reason_cause(reason) -> str:
-    return reasons.split(reason)[0]
-
-
-@register.filter
-def reason_log(reason) -> str:
-    return reasons.split(reason)[1]
