@@ -159,11 +159,11 @@
         if (ch.state !== RUNNING) ch.state = RUNNING;  // a segment is out: it plays
         draw(name);
         if (event.kind === "channel.restarted") {
-          var same = p.previous === p.file;
+          var what = p.previous === p.file ? " resumed " + p.file + " at " + C.clock(p.offset)
+            : " now plays " + p.file + (p.previous ? " (was " + p.previous + ")" : "");
           notify(window.MediaSuite.stateTone(p.trigger) === "good" ? "success" : "warning",
-                 "Channel " + titleOf(name) + (same ? " resumed " + p.file + " at " + C.clock(p.offset)
-                                               : " now plays " + p.file + (p.previous ? " (was " + p.previous + ")" : "")) +
-                 " — first segment after " + p.first_segment_ms + " ms; trigger: " + p.trigger + by + ".",
+                 "Channel " + titleOf(name) + what + " — first segment after " + p.first_segment_ms +
+                 " ms; trigger: " + p.trigger + by + ".",
                  {channel: name, kind: event.kind, file: p.file, trigger: p.trigger});
           if (watching === name) watch(name);
         }
