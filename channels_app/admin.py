@@ -8,10 +8,12 @@ column follows the "unit.state" events with the core's admin-units.js.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from mediasuite.policies import policy_for
 from mediasuite.policies.admin import PolicyAdmin, row_action
+from mediasuite.supervisor.admin import unit_badge
 
 from . import catalog, pages, paths, playout, tokens
 from .models import AccessToken, Channel, Mode, VideoFile
@@ -107,8 +109,7 @@ def state_badge(channel):
     unit = channel.unit
     if unit is None:
         return "-"
-    return format_html('<span class="unit-state unit-state-{}" data-unit-id="{}" data-unit-state>{}</span>',
-                       unit.state, unit.pk, unit.state)
+    return unit_badge(unit)
 
 
 @admin.register(Channel)
@@ -125,7 +126,7 @@ class ChannelAdmin(PolicyAdmin):
                _drive("restart", "Restart requested", playout.request_restart)]
     inlines = [VideoFileInline]
     status_fields = ("live_state", "desired", "now_playing", "offset", "started_at", "last_restart_at",
-                     "last_error")
+                     "problem")
 
     class Media:
         js = ("mediasuite/admin-units.js",)
@@ -148,9 +149,16 @@ class ChannelAdmin(PolicyAdmin):
     def desired(self, obj):
         return obj.unit.desired if obj.unit else "-"
 
+    @admin.display(description="last error")
+    def problem(self, obj):
+        sentence, log = playout.explain(obj)
+        return render_to_string("mediasuite/_reason.html", {"sentence": sentence or "none", "log": log,
+                                                            "role": "reason"})
+
     @admin.display(description="now playing")
     def now_playing(self, obj):
-        return obj.current_file.name if obj.current_file else "-"
+        name = obj.current_file.name if obj.current_file else "-"
+        return format_html('<span class="admin-truncate" title="{}">{}</span>', name, name)
 
     @admin.display(description="restart history (newest first)")
     def restart_history(self, obj):

@@ -1,8 +1,9 @@
-"""The `channels` service: scans the channels folder periodically (active by default)."""
+"""The `channels` service (scans the channels folder periodically, active by default) and the
+maintenance job that forgets idle viewer sessions (run by the built-in `scheduler` service)."""
 
 from django.conf import settings
 
-from mediasuite.services.registry import Report, Service, register
+from mediasuite.services.registry import Report, Service, maintenance, register
 
 
 def check(state) -> Report:
@@ -25,3 +26,11 @@ register(Service(
     counters=("channels_found", "files_added"),
     active_by_default=True,
 ))
+
+
+@maintenance("channels.forget-idle-viewers")
+def forget_idle_viewers() -> int:
+    """Every live.m3u8 request opens a viewer session: those idle for a day are deleted."""
+    from . import viewers
+
+    return viewers.forget_idle()

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 
 
 class Mode(models.TextChoices):
@@ -69,6 +70,9 @@ class Channel(models.Model):
 
     def __str__(self):
         return self.display_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("channel-page", args=[self.name])
 
     @property
     def title(self) -> str:

@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mediasuite import events
+from mediasuite import events, reasons
 from mediasuite.errors import Conflict
+from mediasuite.models import UnitState
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
@@ -52,7 +53,7 @@ def wake_file(channel_name: str) -> Path:
 
 
 def launch_file(channel_name: str) -> Path:
-    """Touched by the playout process each time it starts an ffmpeg: the watchdog's clock starts there."""
+    """Touched by the playout process as it begins each file and its ffmpeg: the watchdog's clock."""
     return Path(settings.UNITS_DIR) / f"channel-{channel_name}" / "launched"
 
 
@@ -118,7 +119,8 @@ def claim_restart(channel_id: int, seen_at=None):
     if not channel or channel["restart_requested_at"] is None:
         return None
     taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"])
-    taken = taken.update(restart_requested_at=None, restart_file=None)
+    # The trigger goes with the request: left behind, it would label a later crash of the process.
+    taken = taken.update(restart_requested_at=None, restart_file=None, restart_trigger="")
     return channel if taken else None
 
 
@@ -194,3 +196,19 @@ def cannot_play(channel: Channel, reason: str):
         Channel.objects.filter(pk=channel.pk).update(last_error=reason)
         events.record("channel.error", channel, message=f"Channel {channel.name} cannot play: {reason}",
                       payload={"channel": channel.name, "reason": reason})
+
+
+def explain(channel: Channel) -> tuple[str, str]:
+    """(one sentence for people, the log lines behind it) of a channel that does not play; ('', '') if fine.
+
+    The playout process's own reason (last_error) is already a sentence; otherwise the supervisor's.
+    """
+    unit = channel.unit
+    troubled = unit is not None and unit.state in (UnitState.BACKOFF, UnitState.FAILED)
+    log = reasons.split(unit.reason)[1] if troubled else ""
+    if channel.last_error:
+        return channel.last_error, log
+    if not troubled:
+        return "", ""
+    return reasons.for_unit(unit, f"Channel {channel.name}"), log
+

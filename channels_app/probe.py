@@ -5,6 +5,8 @@ import subprocess
 from collections import Counter
 from fractions import Fraction
 
+from django.conf import settings
+
 PROBE_TIMEOUT = 30
 
 
@@ -16,12 +18,14 @@ def probe(path) -> dict:
     """Codecs, size, frame rate, audio and duration of a video file, from ffprobe."""
     try:
         done = subprocess.run(
-            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
+            [settings.FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+             str(path)],
             capture_output=True, text=True, timeout=PROBE_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise ProbeError(f"ffprobe gave no answer within {PROBE_TIMEOUT}s") from None
     except FileNotFoundError:
-        raise ProbeError("ffprobe is not installed (install the ffmpeg package)") from None
+        raise ProbeError(f"{settings.FFPROBE} is not installed (install the ffmpeg package, or set "
+                         "MEDIASUITE_FFPROBE)") from None
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["unreadable file"])[-1]
         raise ProbeError(f"ffprobe cannot read it: {detail[:200]}")

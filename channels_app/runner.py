@@ -42,7 +42,7 @@ class Stop(Exception):
 def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path, run: str,
                    reference: VideoFile | None) -> list[str]:
     seg = settings.CHANNELS_SEGMENT_SECONDS
-    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re"]
+    argv = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning", "-re"]
     if offset > 0.5:
         argv += ["-ss", f"{offset:.3f}"]
     argv += ["-i", str(paths.file_path(video)), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
@@ -141,6 +141,7 @@ class Runner:
 
     def play(self, video, offset, index, trigger, requested, actor_id):
         """Play `video` from `offset` until it ends or something else must play; return the next plan."""
+        self.launched.touch()  # the watchdog's clock starts again with every file, before the database work
         previous = self.channel.current_file
         playout.begin(self.channel, video, offset, index)
         run = f"r{self.window.next_sequence}"
@@ -181,6 +182,7 @@ class Runner:
                 close_old_connections()
                 request = playout.claim_restart(self.channel.pk)
                 if request:
+                    self.launched.touch()
                     self._end_ffmpeg()
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
@@ -205,7 +207,8 @@ class Runner:
         if code == 0:
             following, following_index = playout.choose_next(self.channel)
             return following, 0.0, following_index, Trigger.END_OF_FILE, time.time(), None
-        if code < 0 and produced:
+        if code < 0 and (produced or -code in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)):
+            # Killed from outside (or crashed mid-file): the file is fine, resume it at the cursor.
             self._count_crash(video, code)
             log.warning("Channel %s: ffmpeg was killed (signal %s) playing %s; resuming at %.1fs.",
                         self.channel.name, -code, video.name, position)
@@ -224,7 +227,8 @@ class Runner:
         self.crashes = [t for t in self.crashes if now - t < CRASH_WINDOW] + [now]
         if len(self.crashes) >= CRASH_LIMIT:
             playout.cannot_play(self.channel, f"ffmpeg crashed {len(self.crashes)} times in "
-                                              f"{CRASH_WINDOW:.0f}s (last exit {code} on {video.name})")
+                                              f"{CRASH_WINDOW:.0f} s (last exit {code} on {video.name}); "
+                                              f"read {self.ffmpeg_log.name}, then restart the channel.")
             raise SystemExit(EXIT_CRASHING)
 
     def _end_ffmpeg(self):

@@ -28,12 +28,16 @@ def env(unit) -> dict:
 
 
 def progress(unit, child) -> str | None:
-    """The watchdog: no new segment for three segment durations since ffmpeg started means it is stuck.
+    """The watchdog: no new segment for three segment durations since the clock started means it is stuck.
 
-    The clock starts when the playout process launches an ffmpeg (its launch
-    file), not when the process was spawned, so that a slow start of Django
-    is not taken for a frozen ffmpeg (which would restart every channel of a
-    busy machine in a loop).
+    The clock starts again whenever the playout process begins a file (a
+    restart, a file change, a resume after a crash: its launch file), when
+    ffmpeg publishes a segment (the playlist), and when a restart or play
+    request arrives (the wake file, the request time), so that a restart in
+    progress is never taken for a frozen ffmpeg, even when the previous one
+    was killed from outside a moment before. Before the process begins its
+    first file it is still starting Django: on a busy machine that takes tens
+    of seconds and is no stuck ffmpeg either.
     """
     name = unit.config.get("channel", "")
     now = time.time()
@@ -45,9 +49,14 @@ def progress(unit, child) -> str | None:
         reason = f"stuck: the playout process started no ffmpeg in {booting:.0f}s (limit {BOOT_LIMIT:.0f}s)"
     else:
         limit = 3 * settings.CHANNELS_SEGMENT_SECONDS
-        age = now - max(launched, paths.mtime(paths.hls_root() / name / hls.PLAYLIST))
-        if age <= limit:
+        clock = max(launched, paths.mtime(paths.hls_root() / name / hls.PLAYLIST),
+                    paths.mtime(playout.wake_file(name)))
+        if now - clock <= limit:
             return None
+        requested = Channel.objects.filter(name=name).values_list("restart_requested_at", flat=True).first()
+        if requested is not None and now - requested.timestamp() <= BOOT_LIMIT:
+            return None  # a restart in progress: the process takes it within its database poll
+        age = now - max(clock, requested.timestamp() if requested else 0.0)
         reason = f"stuck: no new HLS segment for {age:.1f}s (limit {limit:.1f}s)"
     channel = _channel(unit)
     if channel is not None:

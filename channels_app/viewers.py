@@ -42,6 +42,7 @@ def counts(channel_ids=None) -> dict[int, tuple[int, int]]:
 
 
 def forget_idle(hours: int = 24) -> int:
+    """Delete the sessions not seen for `hours` (or never seen, and opened that long ago)."""
     cutoff = timezone.now() - timedelta(hours=hours)
     idle = Q(last_seen__lt=cutoff) | Q(last_seen=None, started_at__lt=cutoff)
     deleted, _ = ViewerSession.objects.filter(idle).delete()

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
+from mediasuite.models import Desired
+
 from . import delivery, hls, paths, viewers
 from .api.views import channels_queryset
 from .models import Channel
@@ -78,8 +80,11 @@ def _user_token(user, token):
 
 @_guarded
 def playlist(request, user, token):
-    """The master M3U of every channel, for VLC, Kodi, Jellyfin and the like."""
-    channels = list(Channel.objects.all())
+    """The master M3U of the channels meant to play, for VLC, Kodi, Jellyfin and the like.
+
+    A stopped channel is left out: a player would show it as a dead entry.
+    """
+    channels = list(Channel.objects.filter(unit__desired=Desired.RUNNING))
     text = delivery.m3u(channels, _base(request), _user_token(user, token))
     response = HttpResponse(text, content_type="audio/x-mpegurl; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="playlist.m3u"'

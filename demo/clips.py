@@ -3,6 +3,8 @@
 import subprocess
 from pathlib import Path
 
+from django.conf import settings
+
 
 def make_clip(path: Path, seconds: float = 6.0, *, label: str = "", size: str = "640x360", fps: int = 24,
               frequency: int = 440, codec: str = "libx264") -> Path:
@@ -12,7 +14,7 @@ def make_clip(path: Path, seconds: float = 6.0, *, label: str = "", size: str = 
     text = (label or path.stem).replace(":", " ").replace("'", "")
     video = (f"testsrc2=size={size}:rate={fps}:duration={seconds},"
              f"drawtext=text='{text}':fontsize=36:fontcolor=white:box=1:boxcolor=black@0.6:x=20:y=20")
-    argv = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+    argv = [settings.FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
             "-f", "lavfi", "-i", video,
             "-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=48000:duration={seconds}",
             "-c:v", codec, "-pix_fmt", "yuv420p", "-g", str(fps // 2), "-keyint_min", str(fps // 2),

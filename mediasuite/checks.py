@@ -10,12 +10,13 @@ from django.core.checks import Error, Warning, register
 @register("mediasuite")
 def binaries(app_configs, **kwargs):
     problems = []
-    for number, name in ((1, "ffmpeg"), (2, "ffprobe")):
+    for number, name, variable in ((1, settings.FFMPEG, "MEDIASUITE_FFMPEG"),
+                                   (2, settings.FFPROBE, "MEDIASUITE_FFPROBE")):
         if shutil.which(name) is None:
             problems.append(Warning(
-                f"{name} was not found on PATH.",
-                hint="Install it (Debian: apt-get install ffmpeg; `make run` does this) "
-                "or add its folder to PATH. Channels and recordings cannot start without it.",
+                f"{name} was not found (on PATH, or as a path).",
+                hint="Install ffmpeg (Debian: apt-get install ffmpeg; `make run` does this), add its folder "
+                f"to PATH, or set {variable}. Channels and recordings cannot start without it.",
                 id=f"mediasuite.W00{number}",
             ))
     return problems

@@ -307,11 +307,14 @@ NOTIFIER_EVENTS = env.list("MEDIASUITE_NOTIFIER_EVENTS", default=[
     "unit.state:failed", "recording.finished", "import.done", "import.blocked",
     "update.done", "update.rolled_back", "update.failed"])
 
+# The ffmpeg and ffprobe that every part runs (channels, probes, clips, recordings, camera proxies,
+# checks, health): a name looked up on PATH, or a path.
+FFMPEG = env.str("MEDIASUITE_FFMPEG", default="ffmpeg")
+FFPROBE = env.str("MEDIASUITE_FFPROBE", default="ffprobe")
+
 # Recorder
 # Where recordings go: <root>/<club id>/<session id>.mp4, with <session id>.ffmpeg.log beside it.
 RECORDER_ROOT = Path(env.str("MEDIASUITE_RECORDINGS_DIR", default=str(DATA_DIR / "recordings"))).resolve()
-RECORDER_FFMPEG = env.str("MEDIASUITE_FFMPEG", default="ffmpeg")
-RECORDER_FFPROBE = env.str("MEDIASUITE_FFPROBE", default="ffprobe")
 # At most this many recordings at once (a start beyond answers 409).
 MAX_CONCURRENT_RECORDINGS = env.int("MAX_CONCURRENT_RECORDINGS", default=10)
 RECORDER_DEFAULT_MINUTES = env.int("MEDIASUITE_RECORDER_DEFAULT_MINUTES", default=90)

@@ -30,6 +30,8 @@ parts = (live_urls, services_urls, supervisor_urls, system_urls, *app_parts)
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
+    path("states.css", views.states_css, name="states-css"),
+    path("states.js", views.states_js, name="states-js"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,9 +1,16 @@
-"""Server-rendered pages of the core: dashboard and settings."""
+"""Server-rendered pages of the core: dashboard, settings, and the state colours every page loads."""
+
+import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
+from . import states
 from .api.views import manager_initialized
 from .policies import policy_for
 
@@ -34,3 +41,18 @@ def settings_page(request):
         # Where live.js resumes from, so that no change after the page was drawn is missed.
         "live_after": safe_cursor(),
     })
+
+
+# Pages link these with ?v=<version>, so a browser may keep them for a day.
+@require_GET
+@cache_control(public=True, max_age=86400)
+def states_css(request):
+    return HttpResponse(states.stylesheet(), content_type="text/css; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def states_js(request):
+    table = json.dumps(states.script_table(), sort_keys=True)
+    script = render_to_string("mediasuite/states.js", {"table": table})
+    return HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -34,7 +34,7 @@ def record_command(input_placeholder: str, output: Path, seconds: int, kind: str
     """
     timeout_us = str(int(settings.RECORDER_INPUT_TIMEOUT * 1_000_000))
     if kind == "rtsp":
-        return [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning",
+        return [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-rw_timeout", timeout_us, "-analyzeduration", "1000000", "-f", "mpegts",
                 "-i", input_placeholder, "-map", "0:v:0",
                 "-c:v", "copy", *FRAGMENTED, "-t", str(max(1, seconds)), "-y", str(output)]  # fmt: skip
@@ -45,7 +45,7 @@ def record_command(input_placeholder: str, output: Path, seconds: int, kind: str
     ]  # fmt: skip
     source = ["-rw_timeout", timeout_us, "-use_wallclock_as_timestamps", "1", "-f", "mjpeg",
               "-i", input_placeholder]  # fmt: skip
-    return [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning", *source, *encode,
+    return [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning", *source, *encode,
             "-t", str(max(1, seconds)), "-y", str(output)]  # fmt: skip
 
 
@@ -69,7 +69,7 @@ def probe_duration(path: Path) -> float | None:
     try:
         out = subprocess.run(
             [
-                settings.RECORDER_FFPROBE,
+                settings.FFPROBE,
                 "-v",
                 "error",
                 "-show_entries",
@@ -111,7 +111,7 @@ def assemble(parts_dir: Path, final: Path) -> Assembled:
         listing.write_text("".join(f"file '{p.name}'\n" for p in parts))
         inputs = ["-f", "concat", "-safe", "0", "-i", str(listing)]
     command = [
-        settings.RECORDER_FFMPEG,
+        settings.FFMPEG,
         "-hide_banner",
         "-nostdin",
         "-loglevel",
@@ -145,7 +145,7 @@ def assemble(parts_dir: Path, final: Path) -> Assembled:
 def cut(video: Path, target: Path, start: float, length: float) -> float | None:
     """A clip of `video` from `start` for `length` seconds by stream copy (moov first); its duration."""
     tmp = target.with_name(target.stem + ".tmp.mp4")
-    command = [settings.RECORDER_FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+    command = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                "-ss", f"{start:.2f}", "-i", str(video), "-t", f"{length:.2f}", "-c", "copy",
                "-movflags", "+faststart", str(tmp)]  # fmt: skip
     try:
@@ -168,7 +168,7 @@ def thumbnail(video: Path, target: Path, width=320) -> bool:
     try:
         subprocess.run(
             [
-                settings.RECORDER_FFMPEG,
+                settings.FFMPEG,
                 "-hide_banner",
                 "-nostdin",
                 "-loglevel",
@@ -204,4 +204,4 @@ def log_tail(path: Path, lines=20) -> str:
 
 
 def ffmpeg_path() -> str | None:
-    return shutil.which(settings.RECORDER_FFMPEG)
+    return shutil.which(settings.FFMPEG)

@@ -1,7 +1,7 @@
 """The camera proxy: one upstream connection per camera, any number of local consumers.
 
 Runs as the supervised unit kind `camera-proxy` (one process per camera in
-use): `python -m recorder.proxy --source <camera url> --dir <unit dir>`.
+use): `python -m recorder.proxy --source <camera url> --dir <unit dir> --ffmpeg <settings.FFMPEG>`.
 It listens on 127.0.0.1 on a free port written to `<dir>/port` and serves
 
     /stream.mjpeg   multipart MJPEG for previews (the web process relays it)
@@ -52,7 +52,6 @@ READ_TIMEOUT = 5.0  # no byte from the camera for this long: reconnect
 IDLE_GRACE = 5.0  # keep the upstream open this long after the last consumer left
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
 HEALTHY_FRAMES = 25  # frames in a row before the backoff starts again from the base
-FFMPEG = os.environ.get("MEDIASUITE_FFMPEG", "ffmpeg")
 
 
 def backoff_step(failures: int) -> float:
@@ -72,9 +71,10 @@ def camera_address(source: str) -> str:
 
 
 class Proxy:
-    def __init__(self, source: str, folder: Path):
+    def __init__(self, source: str, folder: Path, ffmpeg: str = "ffmpeg"):
         self.source = source
         self.folder = folder
+        self.ffmpeg = ffmpeg
         self.consumers: set[Consumer] = set()
         self.internal: set[Consumer] = set()  # the RTSP previewer's feed (not a reason to stay connected)
         self.latest: bytes = b""
@@ -220,7 +220,7 @@ class Proxy:
         """One ffmpeg reads the RTSP camera (TCP transport, I/O timeout) and copies its video into
         MPEG-TS: no decoding, no re-encoding. Yields None per chunk (the upstream loop counts them)."""
         command = [
-            FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
+            self.ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
             "-timeout", str(int(READ_TIMEOUT * 1_000_000)), "-i", self.source,
             "-map", "0:v:0", "-c", "copy", "-f", "mpegts", "pipe:1",
         ]  # fmt: skip
@@ -256,7 +256,7 @@ class Proxy:
                 continue
             feed = Consumer("ts")
             command = [
-                FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
+                self.ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
                 "-f", "mpegts", "-i", "pipe:0",
                 "-an", "-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p", "-r", str(RTSP_PREVIEW_FPS),
                 "-f", "mjpeg", "pipe:1",
@@ -303,9 +303,9 @@ class Proxy:
             self.has_consumers.clear()
 
 
-async def main_async(source: str, folder: Path):
+async def main_async(source: str, folder: Path, ffmpeg: str):
     folder.mkdir(parents=True, exist_ok=True)
-    proxy = Proxy(source, folder)
+    proxy = Proxy(source, folder, ffmpeg)
     server = await asyncio.start_server(functools.partial(serve, proxy), "127.0.0.1", 0, limit=65536)
     proxy.port = server.sockets[0].getsockname()[1]
     tmp = folder / "port.tmp"
@@ -331,8 +331,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="MediaSuite camera proxy (one per camera).")
     parser.add_argument("--source", required=True, help="the camera: http(s) MJPEG stream or rtsp(s) URL")
     parser.add_argument("--dir", required=True, help="folder for the port and status files")
+    parser.add_argument("--ffmpeg", default="ffmpeg", help="the ffmpeg to run for RTSP cameras "
+                                                           "(the supervisor passes settings.FFMPEG)")
     args = parser.parse_args(argv)
-    asyncio.run(main_async(args.source, Path(args.dir)))
+    asyncio.run(main_async(args.source, Path(args.dir), args.ffmpeg))
     return 0
 
 

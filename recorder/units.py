@@ -55,6 +55,8 @@ def _proxy_command(unit):
         unit.config["url"],
         "--dir",
         str(unit_dir(unit)),
+        "--ffmpeg",
+        settings.FFMPEG,
     ]
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from mediasuite import states
 from mediasuite.policies.admin import PolicyAdmin, row_action
 
 from . import lifecycle
@@ -17,8 +18,7 @@ def _drive(func, verb):
 @admin.register(Torrent)
 class TorrentAdmin(PolicyAdmin):
     domain = lifecycle
-    list_display = ("name", "media_type", "title", "live_state", "remote", "transfer", "short_reason",
-                    "state_changed_at")
+    list_display = ("short_name", "title", "live_state", "remote", "transfer", "short_reason", "since")
     list_filter = ("state", "media_type")
     search_fields = ("name", "infohash", "title")
     actions = [_drive(lifecycle.retry, "retry"), _drive(lifecycle.ignore, "ignore"),
@@ -41,7 +41,16 @@ class TorrentAdmin(PolicyAdmin):
 
     @admin.display(description="state", ordering="state")
     def live_state(self, torrent):
-        return format_html('<span data-torrent-state="{}">{}</span>', torrent.pk, torrent.state)
+        return format_html('<span class="{}" data-torrent-state="{}">{}</span>',
+                           states.css_class(torrent.state), torrent.pk, torrent.state)
+
+    @admin.display(description="name", ordering="name")
+    def short_name(self, torrent):
+        return format_html('<span class="admin-truncate" title="{}">{}</span>', torrent.name, torrent.name)
+
+    @admin.display(description="since", ordering="state_changed_at")
+    def since(self, torrent):
+        return torrent.state_changed_at
 
     @admin.display(description="seedbox")
     def remote(self, torrent):
@@ -54,5 +63,5 @@ class TorrentAdmin(PolicyAdmin):
 
     @admin.display(description="reason")
     def short_reason(self, torrent):
-        return format_html('<span data-torrent-reason="{}" title="{}">{}</span>', torrent.pk, torrent.reason,
-                           torrent.reason[:80])
+        return format_html('<span class="admin-truncate" data-torrent-reason="{}" title="{}">{}</span>',
+                           torrent.pk, torrent.reason, torrent.reason)

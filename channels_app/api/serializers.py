@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from .. import playout
 from ..models import Channel, Mode, VideoFile
 
 
@@ -32,14 +33,20 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
     duration = serializers.SerializerMethodField(help_text="Duration of the current file (seconds).")
     pid = serializers.SerializerMethodField(help_text="Process id of the playout process.")
     last_restart = serializers.DateTimeField(source="last_restart_at", read_only=True)
-    last_error = serializers.SerializerMethodField()
+    last_error = serializers.SerializerMethodField(help_text="Why the channel does not play, with the "
+                                                             "technical detail ('' when it plays).")
+    message = serializers.SerializerMethodField(help_text="The same in one sentence for people: what failed "
+                                                          "and what to do ('' when all is well).")
+    log = serializers.SerializerMethodField(help_text="The last lines of the playout process's log behind "
+                                                      "last_error ('' when there are none).")
     stream_url = serializers.SerializerMethodField(help_text="The channel's HLS URL (add ?token=).")
 
     class Meta:
         model = Channel
         fields = ["name", "display_name", "number", "logo", "group", "folder", "mode", "state", "desired",
                   "is_live", "viewers", "watchers", "last_updated", "current_file", "current_index", "offset",
-                  "duration", "started_at", "pid", "last_restart", "last_error", "stream_url"]
+                  "duration", "started_at", "pid", "last_restart", "last_error", "message", "log",
+                  "stream_url"]
         read_only_fields = fields
 
     def _counts(self, channel):
@@ -77,6 +84,12 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
         if channel.last_error:
             return channel.last_error
         return channel.unit.reason if channel.unit and channel.unit.state in ("backoff", "failed") else ""
+
+    def get_message(self, channel) -> str:
+        return playout.explain(channel)[0]
+
+    def get_log(self, channel) -> str:
+        return playout.explain(channel)[1]
 
     def get_stream_url(self, channel) -> str:
         return reverse("channel-live", args=[channel.name])

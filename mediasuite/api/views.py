@@ -65,7 +65,7 @@ class HealthView(APIView):
             "manager_initialized": False,
             "timestamp": time.time(),
             "database": "ok",
-            "ffmpeg_available": shutil.which("ffmpeg") is not None,
+            "ffmpeg_available": shutil.which(settings.FFMPEG) is not None,
             "version": version.current()["version"],
         }
         try:

@@ -26,7 +26,7 @@ from django.conf import settings
 from ..models import Event, User
 from ..policies import policy_for
 from .follower import get_follower
-from .wire import BadFilter, Filters, message_text
+from .wire import BadFilter, Filters, message_texts
 
 log = logging.getLogger("mediasuite.live")
 
@@ -92,7 +92,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
                  .select_related("club", "actor").order_by("id"))
         rows = list(query[:CATCHUP_CHUNK])
         last = rows[-1].id if len(rows) == CATCHUP_CHUNK else upto
-        return [message_text(row) for row in rows], last
+        return message_texts(rows), last
 
     async def _pump(self) -> None:
         try:

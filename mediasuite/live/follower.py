@@ -38,7 +38,7 @@ from django.db.models import Max
 from django.db.models.expressions import RawSQL
 
 from ..models import Event
-from .wire import Item, item_of
+from .wire import Item, item_of, message_texts
 
 log = logging.getLogger("mediasuite.live")
 
@@ -218,12 +218,13 @@ class Follower:
         rows = list(query[:BATCH])
         result = PollResult(position=after, more=len(rows) == BATCH)
         now = time.monotonic()
-        for row in rows:
+        texts = message_texts(rows)
+        for row, text in zip(rows, texts, strict=True):
             expected = result.position + 1
             if row.id != expected and not self._hole_is_final(expected, row, now):
                 result.more = False
                 return result
-            result.items.append(item_of(row))
+            result.items.append(item_of(row, text))
             result.position = row.id
         self._hole = None
         return result

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import subjects
 from ..models import Club, Event
 from ..policies import policy_for
 from .follower import safe_cursor
@@ -73,6 +74,9 @@ def events_page(request):
             events, status = events.none(), 400
     live_after = safe_cursor()
     page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    links = subjects.links(((event.subject_type, event.subject_id) for event in page), request.user)
+    for event in page:
+        event.subject_link = links[event.subject_type, event.subject_id]
     query = request.GET.copy()
     query.pop("page", None)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}

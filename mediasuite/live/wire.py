@@ -10,18 +10,20 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import QueryDict
 
+from .. import subjects
 from ..models import Event
 
 MAX_FILTER_LENGTH = 1024
 
 
-def event_data(event: Event) -> dict:
+def event_data(event: Event, subject_name: str | None = None) -> dict:
     """The public JSON of an event (select_related club and actor to avoid queries)."""
     return {
         "id": event.id,
         "kind": event.kind,
         "subject_type": event.subject_type,
         "subject_id": event.subject_id,
+        "subject_name": subject_name,
         "club": event.club_id,
         "owner": event.owner_id,
         "actor": event.actor_id,
@@ -46,13 +48,17 @@ class Item:
     text: str
 
 
-def message_text(event: Event) -> str:
-    return json.dumps({"type": "event", "event": event_data(event)}, separators=(",", ":"))
+def message_texts(events: list[Event]) -> list[str]:
+    """The WebSocket messages of `events`, their subjects named (one query per kind of subject)."""
+    named = subjects.names((event.subject_type, event.subject_id) for event in events)
+    return [json.dumps({"type": "event",
+                        "event": event_data(event, named[event.subject_type, event.subject_id])},
+                       separators=(",", ":")) for event in events]
 
 
-def item_of(event: Event) -> Item:
+def item_of(event: Event, text: str) -> Item:
     return Item(event.id, event.kind, event.subject_type, event.subject_id, event.club_id,
-                event.owner_id, message_text(event))
+                event.owner_id, text)
 
 
 class BadFilter(ValueError):

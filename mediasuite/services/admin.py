@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from .. import reasons, states
 from ..models import ServiceState, TrackPlay
 from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 from . import control, registry
@@ -21,10 +22,9 @@ def _drive(func, verb, past):
 
 
 def badge(state: ServiceState):
-    active = state.is_active
+    shown = "active" if state.is_active else "stopped"
     return format_html('<span class="badge {}" data-service="{}" data-role="badge">{}</span>',
-                       "text-bg-success" if active else "text-bg-secondary", state.name,
-                       "active" if active else "stopped")
+                       states.css_class(shown), state.name, shown)
 
 
 class ServiceStateForm(forms.ModelForm):
@@ -77,7 +77,9 @@ class ServiceStateAdmin(PolicyAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj):
-        return (obj.last_error[:80] + "...") if len(obj.last_error) > 80 else obj.last_error
+        """The sentence, cut to fit the list; the error itself in the title and on the service's page."""
+        sentence = reasons.service_sentence(self.label(obj), obj.last_error, obj.interval)
+        return format_html('<span class="admin-truncate" title="{}">{}</span>', obj.last_error, sentence)
 
     def save_model(self, request, obj, form, change):
         control.set_interval(request.user, obj.name, obj.interval)

@@ -32,7 +32,9 @@ class ServiceStatusSerializer(serializers.Serializer):
     last_check = serializers.DateTimeField(allow_null=True)
     next_check = serializers.DateTimeField(allow_null=True)
     last_error = serializers.CharField(
-        allow_blank=True, help_text="Why the last check failed; empty when fine.")
+        allow_blank=True, help_text="Why the last check failed, with the technical detail; empty when fine.")
+    message = serializers.CharField(
+        allow_blank=True, help_text="The same in one sentence for people: what failed and what to do.")
     last_updated = serializers.DateTimeField(allow_null=True, help_text="When it was last started, stopped "
                                                                          "or changed.")
     state = serializers.CharField(required=False, help_text="Supervised services: the unit's state.")

@@ -11,11 +11,12 @@ itself after any restart. Counters come flat, as the original API had them.
 
 from datetime import timedelta
 
+from .. import reasons
 from ..models import ServiceState, Unit
 from . import registry
 
 CORE_KEYS = {"name", "label", "description", "kind", "running", "interval", "last_check", "next_check",
-             "last_error", "last_updated", "state"}
+             "last_error", "message", "last_updated", "state"}
 
 
 def _iso(value):
@@ -38,6 +39,7 @@ def status_of(service: registry.Service, state: ServiceState, unit_state: str | 
         "last_check": _iso(state.last_check),
         "next_check": None,
         "last_error": state.last_error,
+        "message": reasons.service_sentence(service.label, state.last_error, state.interval),
         "last_updated": _iso(state.last_updated),
     }
     if service.kind == registry.PERIODIC and state.is_active:

@@ -7,8 +7,10 @@ editable. Leases and supervisor nodes: read-only, SUPER_ADMIN only.
 
 from django import forms
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
+from .. import reasons, states
 from ..models import Desired, Lease, SupervisorNode, Unit
 from ..policies.admin import PolicyAdmin, ReadOnlyPolicyAdmin, row_action
 from . import control
@@ -34,14 +36,14 @@ class UnitForm(forms.ModelForm):
 class UnitAdmin(PolicyAdmin):
     domain = control
     form = UnitForm
-    list_display = ("name", "kind", "desired", "live_state", "node", "pid", "state_changed_at",
-                    "consecutive_failures", "short_reason")
+    list_display = ("name", "kind", "desired", "live_state", "node", "pid", "since", "failures",
+                    "short_reason")
     list_filter = ("state", "desired", "kind")
     list_select_related = ("lease",)
     search_fields = ("name", "kind")
     actions = [_drive(control.start, "start"), _drive(control.stop, "stop"),
                _drive(control.restart, "restart")]
-    fields = ("name", "kind", "desired", "state", "reason", "pid", "started_at", "exit_code",
+    fields = ("name", "kind", "desired", "live_state", "explained", "pid", "started_at", "exit_code",
               "consecutive_failures", "next_attempt_at", "restart_requested_at", "club", "owner", "config",
               "state_changed_at")
     readonly_fields = tuple(f for f in fields if f != "desired")
@@ -54,9 +56,21 @@ class UnitAdmin(PolicyAdmin):
 
     @admin.display(description="state", ordering="state")
     def live_state(self, unit):
-        return format_html(
-            '<span class="unit-state unit-state-{}" data-unit-id="{}" data-unit-state>{}</span>',
-            unit.state, unit.pk, unit.state)
+        return unit_badge(unit)
+
+    @admin.display(description="reason")
+    def explained(self, unit):
+        sentence, log = reasons.for_unit(unit), reasons.split(unit.reason)[1]
+        return render_to_string("mediasuite/_reason.html", {"sentence": sentence, "log": log,
+                                                            "role": "reason"})
+
+    @admin.display(description="since", ordering="state_changed_at")
+    def since(self, unit):
+        return unit.state_changed_at
+
+    @admin.display(description="failures", ordering="consecutive_failures")
+    def failures(self, unit):
+        return unit.consecutive_failures
 
     @admin.display(description="node")
     def node(self, unit):
@@ -67,9 +81,16 @@ class UnitAdmin(PolicyAdmin):
 
     @admin.display(description="reason")
     def short_reason(self, unit):
-        first = unit.reason.splitlines()[0] if unit.reason else ""
-        return format_html('<span data-unit-reason="{}" title="{}">{}</span>', unit.pk, unit.reason,
-                           first[:80])
+        """The sentence, cut to fit the list; all of it (and the log) in the title and the unit's page."""
+        sentence = reasons.for_unit(unit)
+        return format_html('<span class="admin-truncate" data-unit-reason="{}" title="{}">{}</span>', unit.pk,
+                           unit.reason, sentence)
+
+
+def unit_badge(unit):
+    """The unit's state, live in every admin list (admin-units.js follows its "unit.state" events)."""
+    return format_html('<span class="{}" data-unit-id="{}" data-unit-state>{}</span>',
+                       states.css_class(unit.state), unit.pk, unit.state)
 
 
 @admin.register(Lease)

@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .. import reasons
 from ..api.errors import ErrorSerializer
 from ..api.filters import StrictFilterBackend
 from ..models import Lease, Unit
@@ -14,13 +15,21 @@ from . import control
 
 class UnitSerializer(serializers.ModelSerializer):
     node = serializers.SerializerMethodField(help_text="The supervisor node holding the unit, if any.")
+    reason = serializers.CharField(read_only=True, help_text="Why the unit is in its state, as the "
+                                                             "supervisor wrote it (with its last log lines).")
+    reason_text = serializers.SerializerMethodField(help_text="The same in one sentence for people: what "
+                                                              "failed and what to do.")
 
     class Meta:
         model = Unit
-        fields = ["name", "kind", "desired", "state", "state_changed_at", "reason", "pid", "exit_code",
+        fields = ["name", "kind", "desired", "state", "state_changed_at", "reason", "reason_text", "pid",
+                  "exit_code",
                   "started_at", "consecutive_failures", "next_attempt_at", "restart_requested_at",
                   "club", "owner", "node", "updated_at"]
         read_only_fields = fields
+
+    def get_reason_text(self, unit) -> str:
+        return reasons.for_unit(unit)
 
     def get_node(self, unit) -> str | None:
         try:

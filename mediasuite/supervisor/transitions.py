@@ -3,7 +3,8 @@
 Every write is conditional on the caller still holding the unit's lease, so a
 supervisor that lost a unit to another node can no longer change its state.
 Event: kind "unit.state", subject the Unit, payload
-{"state", "previous", "reason", "pid", "exit_code", ...}, club/owner of the unit.
+{"state", "previous", "reason", "reason_text", "pid", "exit_code", ...}, club/owner of the unit
+("reason" as the supervisor wrote it, "reason_text" the sentence shown to people).
 """
 
 import time
@@ -12,7 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .. import events
+from .. import events, reasons
 from ..models import Unit, UnitState
 from . import backoff
 
@@ -45,9 +46,10 @@ def transition(unit_id: int, state: str, holder, *, reason: str = "", pid=KEEP, 
             setattr(unit, name, value)
         unit.save(update_fields=["state", "state_changed_at", "reason", "pid", "exit_code",
                                  "updated_at", *fields])
-        payload = {"state": state, "previous": previous, "reason": reason, "pid": unit.pid,
-                   "exit_code": unit.exit_code, **(extra or {})}
-        short = reason.splitlines()[0] if reason else ""
+        payload = {"state": state, "previous": previous, "reason": reason,
+                   "reason_text": reasons.for_unit(unit), "pid": unit.pid, "exit_code": unit.exit_code,
+                   **(extra or {})}
+        short = reasons.split(reason)[0]
         events.record("unit.state", unit, club=unit.club, owner=unit.owner, payload=payload,
                       message=f"Unit {unit.name}: {previous} -> {state}" + (f" ({short})" if short else ""))
     return unit

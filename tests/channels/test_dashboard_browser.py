@@ -1,13 +1,15 @@
 """Browser (Debian's Chromium): the channels dashboard and detail page, live, with the hls.js player."""
 
 import shutil
+import time
 
 import pytest
 
 from channels_app import catalog, paths, playout
 from channels_app.models import Channel
 from demo.clips import make_clip
-from mediasuite.models import Event
+from mediasuite.models import Event, UnitState
+from mediasuite.supervisor import transitions
 from tests.conftest import wait_for
 
 from .conftest import wait_playing
@@ -138,3 +140,69 @@ def test_other_users_see_the_channels_without_buttons(people, make_channel, web,
     assert page.locator('[data-action="restart"]').count() == 0
     assert page.locator("#restart-all").count() == 0
     assert "token=" in page.locator("#m3u-url").input_value()
+
+
+LOG_LINES = [f"ffmpeg line {n}: something went wrong" for n in range(1, 21)]
+RED = "rgb(220, 53, 69)"
+GREEN = "rgb(25, 135, 84)"
+
+
+def fail(channel, lines=LOG_LINES):
+    """The supervisor gives up on the channel's unit, as loop.exited writes it."""
+    reason = "exited with code 3. Last lines of /var/log/channel.log:\n" + "\n".join(lines)
+    transitions.transition(channel.unit_id, UnitState.FAILED, None, reason=reason, exit_code=3)
+
+
+def background(locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+def test_a_failed_channel_card_shows_a_sentence_and_its_log_behind_a_toggle(people, make_channel, web, login,
+                                                                           page):
+    drawn = make_channel("dash-failed", desired="running")
+    fail(drawn)
+    live = make_channel("dash-fails-now", desired="running")
+    login(people["super"], "/channels/")
+    for name in ("dash-failed", "dash-fails-now"):
+        if name == "dash-fails-now":
+            fail(live)  # while the page is open: the card follows the event
+        card = page.locator(f"#channel-{name}")
+        state = card.locator('[data-role="state"]')
+        page.wait_for_function("el => el.textContent === 'failed'", arg=state.element_handle())
+        assert background(state) == RED
+        text = card.locator('[data-role="error-text"]')
+        text.wait_for()
+        page.wait_for_function("el => el.textContent.includes('Read its log')", arg=text.element_handle())
+        sentence = text.inner_text()
+        assert "alert-danger" in card.locator('[data-role="error"]').get_attribute("class").split()
+        assert sentence == (f"Channel {name} failed: its process exited with code 3. Read its log, fix the "
+                            "cause, then restart it (it is retried every 60 s).")
+        log = card.locator('[data-role="error-log"]')
+        assert log.locator("summary").inner_text() == "Show log"
+        assert not log.locator("pre").is_visible(), "the log is collapsed"
+        assert "ffmpeg line" not in card.inner_text()
+        log.locator("summary").click()
+        assert log.locator("pre").is_visible()
+        assert log.locator("pre").inner_text().splitlines() == LOG_LINES
+        bar = card.locator('[data-role="progress"]')
+        assert "progress-bar-animated" not in (bar.get_attribute("class") or "")
+
+
+def test_a_crash_restart_is_a_warning_and_says_the_file_was_resumed(people, make_channel, web, login, page):
+    channel = make_channel("dash-crash", desired="running")
+    login(people["super"], "/channels/")
+    video = channel.files.get(name="a.mp4")
+    playout.first_segment(channel, trigger="crash", previous=video, video=video, offset=75.0,
+                          requested=time.time())
+    crash = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-trigger="crash"]')
+    crash.wait_for()
+    assert "alert-warning" in crash.get_attribute("class")
+    assert background(crash) != GREEN and "alert-success" not in crash.get_attribute("class")
+    assert "resumed a.mp4 at 1:15" in crash.inner_text() and "(was" not in crash.inner_text()
+    other = channel.files.get(name="b.mp4")
+    playout.first_segment(channel, trigger="manual", previous=video, video=other, offset=0.0,
+                          requested=time.time())
+    manual = page.locator('[data-role="notification"][data-kind="channel.restarted"][data-trigger="manual"]')
+    manual.wait_for()
+    assert "alert-success" in manual.get_attribute("class")
+    assert "now plays b.mp4 (was a.mp4)" in manual.inner_text()

@@ -1,12 +1,16 @@
 """What players read: M3U, XMLTV, HLS with access tokens; who watches."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
-from channels_app import viewers
+from channels_app import playout, viewers
 from channels_app.models import AccessToken, ViewerSession
+from mediasuite.models import ServiceState
+from mediasuite.services import control, runner
 from tests.conftest import wait_for
 
 from .conftest import wait_playing
@@ -15,7 +19,7 @@ from .conftest import wait_playing
 @pytest.fixture
 def news(make_channel, db):
     return make_channel("news", series=True, number=5, group="Info", logo="http://logo.example/n.png",
-                        display_name="News 24")
+                        display_name="News 24", desired="running")
 
 
 def test_playlist_needs_a_valid_token(news, people):
@@ -32,6 +36,18 @@ def test_playlist_needs_a_valid_token(news, people):
     assert f"http://testserver/hls/news/live.m3u8?token={token}" in text
     AccessToken.objects.filter(user=people["player"]).delete()  # revoked in the admin
     assert client.get(f"/playlist.m3u?token={token}").status_code == 401
+
+
+def test_the_playlist_lists_only_the_channels_meant_to_play(news, make_channel, people):
+    quiet = make_channel("quiet")
+    client = Client()
+    client.force_login(people["player"])
+    assert "/hls/quiet/" not in client.get("/playlist.m3u").content.decode()
+    playout.start(None, quiet)
+    text = client.get("/playlist.m3u").content.decode()
+    assert "/hls/quiet/" in text and "/hls/news/" in text
+    playout.stop(None, news)
+    assert "/hls/news/" not in client.get("/playlist.m3u").content.decode()
 
 
 def test_a_signed_in_browser_gets_a_playlist_carrying_its_own_token(news, people):
@@ -105,3 +121,19 @@ def test_viewers_count_distinct_sessions_and_drop_the_idle(news, people, supervi
     assert ViewerSession.objects.filter(channel=news).count() == 2
     clients.pop()  # the second viewer stops watching
     wait_for(lambda: audience() == (1, 0), timeout=30, message="the idle viewer to drop out")
+
+
+def test_the_scheduler_forgets_viewer_sessions_idle_for_a_day(news, people):
+    client = Client()
+    token = viewers.token_for(people["player"]).key
+    for _ in range(3):
+        assert client.get(f"/hls/news/live.m3u8?token={token}").status_code == 200
+    sessions = list(ViewerSession.objects.order_by("pk"))
+    day_ago = timezone.now() - timedelta(hours=25)
+    ViewerSession.objects.filter(pk=sessions[0].pk).update(started_at=day_ago, last_seen=None)
+    ViewerSession.objects.filter(pk=sessions[1].pk).update(started_at=day_ago, last_seen=day_ago)
+    ViewerSession.objects.filter(pk=sessions[2].pk).update(started_at=day_ago, last_seen=timezone.now())
+    control.start(None, "scheduler")
+    assert runner.run("scheduler") == "1 check(s)"
+    assert list(ViewerSession.objects.values_list("pk", flat=True)) == [sessions[2].pk]
+    assert ServiceState.objects.get(name="scheduler").counters["items_cleaned"] >= 2

@@ -39,3 +39,31 @@ def test_a_playout_process_that_never_launches_ffmpeg_is_stuck_after_the_boot_li
     channel = make_channel("never-launches")
     child = SimpleNamespace(started=time.time() - units.BOOT_LIMIT - 1)
     assert "started no ffmpeg" in units.progress(channel.unit, child)
+
+
+def test_a_request_on_this_host_starts_the_clock_again(make_channel, settings):
+    """ffmpeg killed from outside a moment before a Restart: the restart in progress is not stuck."""
+    channel = make_channel("restarting")
+    child = SimpleNamespace(started=time.time() - 60)
+    launched_at(channel, time.time() - 3 * settings.CHANNELS_SEGMENT_SECONDS - 10)
+    assert units.progress(channel.unit, child) is not None
+    playout.wake_file(channel.name).touch()  # what a restart or play request does on this host
+    assert units.progress(channel.unit, child) is None
+
+
+def test_a_restart_request_is_in_progress_until_the_playout_process_takes_it(make_channel, settings):
+    channel = make_channel("remote-restart")
+    child = SimpleNamespace(started=time.time() - 60)
+    launched_at(channel, time.time() - 3 * settings.CHANNELS_SEGMENT_SECONDS - 10)
+    playout.request_restart(None, channel)  # asked on another node: no wake file here
+    assert units.progress(channel.unit, child) is None
+    playout.claim_restart(channel.pk)
+    assert "no new HLS segment" in units.progress(channel.unit, child)
+
+
+def test_a_taken_restart_request_leaves_no_trigger_behind_to_label_a_later_crash(make_channel):
+    channel = make_channel("taken")
+    playout.request_restart(None, channel)
+    assert playout.claim_restart(channel.pk)["restart_trigger"] == "manual"
+    units.on_exit(channel.unit, -9, expected=False)
+    assert playout.resume_trigger(channel.pk) == "crash"

@@ -1,5 +1,8 @@
 """The event log: policy, API, the /events/ page and the admin (in-process)."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -7,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mediasuite import events
-from mediasuite.models import Event
+from mediasuite.models import Event, Unit
 from mediasuite.policies import policy_for
 from mediasuite.policies.events import EventPolicy
 
@@ -223,6 +226,23 @@ def test_page_is_paginated_and_query_count_does_not_grow(people, club):
     assert len(last.context["page"]) == 20
     _, odd = count({"page": "banana"})
     assert odd.context["page"].number == 1
+
+
+def test_page_names_each_subject_and_links_to_it(people, club):
+    unit = Unit.objects.create(name="channel-news", kind="channel")
+    gone = Unit.objects.create(name="demo-camera", kind="camera")
+    events.record("unit.state", unit, message="Unit channel-news: stopped -> starting")
+    events.record("unit.state", gone, message="Unit demo-camera: running -> stopped")
+    events.record("service.checked", ("service", "tracker"), message="checked")
+    gone_id = gone.pk
+    gone.delete()
+    page = page_client(people["super"]).get("/events/").content.decode()
+    subjects = {html.unescape(url): name
+                for url, name in re.findall(r'<a href="([^"]+)" data-role="subject">([^<]+)</a>', page)}
+    assert subjects[reverse("admin:mediasuite_unit_change", args=[unit.pk])] == "channel-news"
+    assert subjects["/events/?subject_type=service&subject_id=tracker"] == "tracker"
+    assert subjects[f"/events/?subject_type=unit&subject_id={gone_id}"] == f"unit {gone_id} (deleted)"
+    assert f"unit:{unit.pk}" not in page
 
 
 # -- admin -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .test_live_support import Feed, start_writer, write_in_process, writer_ids
 pytestmark = pytest.mark.processes
 
 WIRE_KEYS = {"id", "kind", "subject_type", "subject_id", "club", "owner", "actor", "message", "payload",
-             "created_at"}
+             "created_at", "subject_name"}
 
 
 def test_a_change_in_another_process_reaches_the_websocket_client(web, spawn, people, club):
@@ -25,7 +25,7 @@ def test_a_change_in_another_process_reaches_the_websocket_client(web, spawn, pe
     assert set(received) >= WIRE_KEYS
     assert received["id"] == event_id
     assert received["kind"] == "unit.running"
-    assert (received["subject_type"], received["subject_id"]) == ("thing", "1")
+    assert (received["subject_type"], received["subject_id"], received["subject_name"]) == ("thing", "1", "1")
     assert received["club"] == club.pk and received["club_name"] == club.name
     assert received["message"] == "up"
     assert "written_at" in received["payload"]

@@ -67,3 +67,33 @@ def test_log_in_browse_and_log_out(make_user, login, web, page):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{web}/settings/")
+
+
+def test_an_unknown_page_is_a_styled_404_with_a_way_back(people, client):
+    client.force_login(people["player"])
+    response = client.get("/no/such/page/")
+    page = response.content.decode()
+    assert response.status_code == 404 and 'data-status="404"' in page
+    assert "Page not found" in page and "<code>/no/such/page/</code>" in page
+    assert 'href="/"' in page and "favicon.svg" in page and "/states.css" in page
+    assert client.get("/api/v1/nothing-here").json()["error"], "the API still answers JSON"
+
+
+def test_the_500_page_needs_no_database():
+    """Rendered as Django does after an error, with database access refused (no db fixture)."""
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/settings/"))
+    page = response.content.decode()
+    assert response.status_code == 500 and 'data-status="500"' in page
+    assert "Something went wrong on the server" in page and 'href="/"' in page and "favicon.svg" in page
+
+
+def test_the_favicon_is_served_and_linked_from_the_admin(people, client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("mediasuite/favicon.svg").endswith(".svg")
+    client.force_login(people["super"])
+    admin = client.get("/admin/").content.decode()
+    assert "mediasuite/favicon.svg" in admin and "/states.css" in admin and "/states.js" in admin

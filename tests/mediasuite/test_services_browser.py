@@ -17,7 +17,7 @@ def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, l
     token = Token.objects.create(user=people["super"]).key
     login(people["super"], "/settings/")
     badge = page.locator(BADGE)
-    assert badge.inner_text() == "active" and "text-bg-success" in badge.get_attribute("class")
+    assert badge.inner_text() == "active" and "state-active" in badge.get_attribute("class").split()
     page.evaluate("window.__sameDocument = true")
 
     response = requests.post(f"{web}/api/v1/services/tracker/stop",
@@ -25,7 +25,7 @@ def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, l
     assert response.status_code == 200 and response.json() == {"status": "stopped"}
 
     page.wait_for_function(
-        "el => el.textContent === 'stopped' && el.classList.contains('text-bg-secondary')",
+        "el => el.textContent === 'stopped' && el.classList.contains('state-stopped')",
         arg=badge.element_handle(), timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     toggle = page.locator('[data-service="tracker"][data-role="toggle"]')
@@ -51,5 +51,5 @@ def test_admin_state_column_follows_the_service_live(people, web, login, page):
                              headers={"Authorization": f"Token {token}"}, timeout=10)
     assert response.json() == {"status": "started"}
     held[0].connect_to_server()
-    page.wait_for_function("el => el.textContent === 'active' && el.classList.contains('text-bg-success')",
+    page.wait_for_function("el => el.textContent === 'active' && el.classList.contains('state-active')",
                            arg=badge.element_handle(), timeout=10_000)

@@ -4,22 +4,15 @@
  * through the core's MediaSuiteRequest (mediasuite/request.js).
  *
  * - setState(badge, state): the unit state badge (stopped, starting,
- *   running, backoff, stopping, failed).
+ *   running, backoff, stopping, failed), in the colour every page
+ *   gives that state (MediaSuite.setState, /states.js).
  * - clock(seconds) -> "m:ss"; when(iso) -> local date and time.
  * - Copy buttons: [data-copy="<selector of an input>"].
  */
 (function () {
   "use strict";
 
-  function setState(badge, state) {
-    if (!badge || !state) return;
-    Array.prototype.slice.call(badge.classList).forEach(function (name) {
-      if (name.indexOf("channel-state-") === 0) badge.classList.remove(name);
-    });
-    badge.classList.add("channel-state-" + state);
-    badge.textContent = state;
-    badge.setAttribute("data-state", state);
-  }
+  function setState(badge, state) { window.MediaSuite.setState(badge, state); }
 
   function clock(seconds) {
     if (seconds == null || isNaN(seconds)) return "";

@@ -4,6 +4,9 @@
  * - Live, no polling: "channel.*" and "unit.*" events from live.js redraw the
  *   cards (state badge, current file, progress, viewers, errors) and feed the
  *   notification area, whoever caused them (this page, the API, the watchdog).
+ *   A restart by a crash or the watchdog is a warning, never a success; a
+ *   channel that fails shows the API's one-sentence `message`, its log lines
+ *   behind a collapsed "Show log" toggle.
  * - Progress is computed here from the cursor (started_at or the event's time
  *   minus its offset) and the file's duration, and animated locally.
  * - Actions (SUPER_ADMIN): Restart (confirmation modal), Play file… (files from
@@ -46,7 +49,8 @@
       startedAt: status.started_at ? Date.parse(status.started_at) : null,
       viewers: status.viewers,
       watchers: status.watchers,
-      error: status.last_error,
+      message: status.message,
+      log: status.log,
     };
   }
 
@@ -72,6 +76,7 @@
     bar.style.width = (100 * at / ch.duration).toFixed(2) + "%";
     bar.classList.toggle("progress-bar-striped", ch.state === RUNNING);
     bar.classList.toggle("progress-bar-animated", ch.state === RUNNING);
+    bar.classList.toggle("bg-secondary", ch.state !== RUNNING);  // stands still, greyed, unless it plays
     label.textContent = C.clock(at) + " / " + C.clock(ch.duration);
   }
 
@@ -84,9 +89,7 @@
     part(el, "pending").hidden = !ch.pending;
     part(el, "viewers").textContent = ch.viewers;
     part(el, "watchers").textContent = ch.watchers;
-    var error = part(el, "error");
-    error.textContent = ch.error || "";
-    error.hidden = !ch.error;
+    window.MediaSuite.setReason(part(el, "error"), ch.message, ch.log, ch.state);
     var toggle = el.querySelector('[data-action="toggle"]');
     if (toggle && ch.desired) {
       var on = ch.desired === RUNNING;
@@ -153,14 +156,16 @@
         ch.offset = p.offset || 0;
         ch.startedAt = Date.parse(event.created_at) - ch.offset * 1000;
         ch.pending = false;
-        ch.error = "";
+        ch.message = ch.log = "";
         if (ch.state !== RUNNING) ch.state = RUNNING;  // a segment is out: it plays
         draw(name);
         if (event.kind === "channel.restarted") {
-          notify("success", "Channel " + titleOf(name) + " now plays " + p.file +
-                 (p.previous ? " (was " + p.previous + ")" : "") + " — first segment after " +
-                 p.first_segment_ms + " ms; trigger: " + p.trigger + by + ".",
-                 {channel: name, kind: event.kind, file: p.file});
+          var what = p.previous === p.file ? " resumed " + p.file + " at " + C.clock(p.offset)
+            : " now plays " + p.file + (p.previous ? " (was " + p.previous + ")" : "");
+          notify(window.MediaSuite.stateTone(p.trigger) === "good" ? "success" : "warning",
+                 "Channel " + titleOf(name) + what + " — first segment after " + p.first_segment_ms +
+                 " ms; trigger: " + p.trigger + by + ".",
+                 {channel: name, kind: event.kind, file: p.file, trigger: p.trigger});
           if (watching === name) watch(name);
         }
         break;
@@ -175,7 +180,7 @@
         break;
       case "channel.error":
         if (ch) {
-          ch.error = p.reason;
+          ch.message = p.reason;
           ch.pending = false;
           draw(name);
         }
@@ -212,15 +217,22 @@
     if (event.kind === "unit.state" && p.state) {
       if (ch.state === RUNNING && p.state !== RUNNING) ch.offset = Math.max(position(ch), 0);
       ch.state = p.state;
-      if (p.state === "failed" || p.state === "backoff") ch.error = (p.reason || "").split("\n")[0];
-      else if (p.state === RUNNING) ch.error = "";
-      if (p.state === "failed") {
-        notify("danger", "Channel " + titleOf(name) + " failed: " + (p.reason || "no reason given"),
-               {channel: name, kind: event.kind});
-      }
+      if (p.state === "failed" || p.state === "backoff") explain(name, p.state === "failed");
+      else if (p.state === RUNNING) ch.message = ch.log = "";
     }
     draw(name);
   });
+
+  // The sentence and the log lines of a channel that stopped unexpectedly come from its status.
+  function explain(name, failedNow) {
+    request("GET", url(name, "status")).then(function (status) {
+      var ch = channels[name];
+      ch.message = status.message;
+      ch.log = status.log;
+      draw(name);
+      if (failedNow) notify("danger", status.message, {channel: name, kind: "unit.state"});
+    }, failed("Reading the status of " + titleOf(name)));
+  }
 
   // -- actions --------------------------------------------------------------------------------
 

@@ -36,7 +36,14 @@
     when.appendChild(time);
     tr.appendChild(when);
     tr.appendChild(cell(event.kind.replace("channel.", "")));
-    tr.appendChild(cell(p.trigger || ""));
+    var trigger = cell("");
+    if (p.trigger) {
+      var badge = document.createElement("span");
+      badge.className = "badge";
+      window.MediaSuite.setState(badge, p.trigger);
+      trigger.appendChild(badge);
+    }
+    tr.appendChild(trigger);
     tr.appendChild(cell((p.previous ? p.previous + " \u2192 " : "") + (p.file || "")));
     tr.appendChild(cell(p.first_segment_ms != null ? p.first_segment_ms + " ms" : ""));
     tr.appendChild(cell(event.actor_name || ""));
@@ -46,6 +53,12 @@
     part("empty").hidden = true;
     var all = rows.querySelectorAll("tr[data-event-id]");
     for (var i = MAX_ROWS; i < all.length; i++) all[i].remove();
+  }
+
+  function showReason(sentence, log) {
+    window.MediaSuite.setReason(part("error"), sentence, log);
+    var none = part("no-error");
+    if (none) none.hidden = Boolean(sentence);
   }
 
   function markCurrent(file) {
@@ -63,20 +76,19 @@
       part("offset").textContent = (p.offset || 0).toFixed(1) + " s" +
         (p.duration ? " of " + Number(p.duration).toFixed(1) + " s" : "");
       markCurrent(p.file);
-      part("error").textContent = "none";
+      showReason("", "");
     }
     if (event.kind === "channel.restarted") {
       var last = part("last-restart");
       last.setAttribute("datetime", event.created_at);
       last.textContent = C.when(event.created_at);
     }
-    if (event.kind === "channel.error") part("error").textContent = p.reason;
+    if (event.kind === "channel.error") showReason(p.reason, "");
     if (event.kind === "channel.file_failed") {
       var row = document.querySelector('#files tr[data-file="' + CSS.escape(p.file) + '"]');
       if (row) {
         var badge = row.querySelector('[data-role="delivery"]');
-        badge.textContent = "skip";
-        badge.className = "badge text-bg-danger";
+        window.MediaSuite.setState(badge, "skip");
         row.querySelector('[data-role="reason"]').textContent = p.reason;
       }
     }
@@ -91,8 +103,10 @@
     var p = event.payload || {};
     if (event.kind === "unit.state" && p.state) C.setState(part("state"), p.state);
     if (p.desired) part("desired").textContent = p.desired;
-    if (event.kind === "unit.state" && (p.state === "failed" || p.state === "backoff") && p.reason) {
-      part("error").textContent = p.reason.split("\n")[0];
+    if (event.kind === "unit.state" && (p.state === "failed" || p.state === "backoff")) {
+      window.MediaSuiteRequest("GET", root.getAttribute("data-status-url")).then(function (status) {
+        showReason(status.message, status.log);
+      }, function (error) { showReason(error.message, ""); });
     }
   });
 })();

@@ -3,10 +3,6 @@
 (function () {
   "use strict";
 
-  function firstLine(text) {
-    return (text || "").split("\n")[0].slice(0, 80);
-  }
-
   document.addEventListener("mediasuite:event", function (e) {
     var event = e.detail || {};
     if (event.kind !== "unit.state" || event.subject_type !== "unit") {
@@ -15,11 +11,10 @@
     var payload = event.payload || {};
     var id = String(event.subject_id);
     document.querySelectorAll('[data-unit-state][data-unit-id="' + id + '"]').forEach(function (cell) {
-      cell.textContent = payload.state;
-      cell.className = "unit-state unit-state-" + payload.state;
+      window.MediaSuite.setState(cell, payload.state);
     });
     document.querySelectorAll('[data-unit-reason="' + id + '"]').forEach(function (cell) {
-      cell.textContent = firstLine(payload.reason);
+      cell.textContent = payload.reason_text || "";
       cell.title = payload.reason || "";
     });
   });

@@ -13,7 +13,7 @@
   "use strict";
 
   var CORE = ["name", "label", "description", "kind", "running", "interval", "last_check", "next_check",
-              "last_error", "last_updated", "state"];
+              "last_error", "message", "last_updated", "state"];
 
   function section() { return document.getElementById("services"); }
 
@@ -34,9 +34,7 @@
   }
 
   function setBadge(el, running) {
-    el.textContent = running ? "active" : "stopped";
-    el.classList.remove("text-bg-success", "text-bg-secondary");
-    el.classList.add(running ? "text-bg-success" : "text-bg-secondary");
+    window.MediaSuite.setState(el, running ? "active" : "stopped");
     el.setAttribute("data-running", running ? "true" : "false");
   }
 
@@ -47,7 +45,7 @@
       var interval = card.querySelector('[data-role="interval"]');
       if (interval && status.interval != null) interval.textContent = status.interval + " s";
       var state = card.querySelector('[data-role="state"]');
-      if (state && status.state) state.textContent = status.state;
+      if (state && status.state) window.MediaSuite.setState(state, status.state);
       var check = card.querySelector('[data-role="last-check"]');
       if (check) {
         check.setAttribute("datetime", status.last_check || "");
@@ -67,7 +65,7 @@
         });
         if (!counters.childNodes.length) counters.textContent = "-";
       }
-      showError(card, status.last_error);
+      showError(card, status.message, status.last_error);
       var button = card.querySelector('[data-role="toggle"]');
       if (button) {
         button.setAttribute("data-action", status.running ? "stop" : "start");
@@ -78,11 +76,8 @@
     });
   }
 
-  function showError(card, message) {
-    var box = card.querySelector('[data-role="error"]');
-    if (!box) return;
-    box.textContent = message || "";
-    box.hidden = !message;
+  function showError(card, sentence, log) {
+    window.MediaSuite.setReason(card.querySelector('[data-role="error"]'), sentence, log);
   }
 
   function act(button) {

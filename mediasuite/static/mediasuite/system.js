@@ -44,7 +44,7 @@
     job = data;
     el("update-progress").hidden = false;
     el("update-job").textContent = "#" + data.job_id;
-    el("update-state").textContent = data.state;
+    window.MediaSuite.setState(el("update-state"), data.state);
     var log = el("update-log");
     log.textContent = "";
     (data.results || []).forEach(function (line) { addLine(line.message, line.level); });
@@ -151,7 +151,7 @@
       if (jobId === null || String(event.subject_id) !== String(jobId) || seen[event.id]) return;
       seen[event.id] = true;
       if (event.kind === "update.log") addLine(event.message, event.payload && event.payload.level);
-      if (event.payload && event.payload.state) el("update-state").textContent = event.payload.state;
+      if (event.payload && event.payload.state) window.MediaSuite.setState(el("update-state"), event.payload.state);
     });
   }
 

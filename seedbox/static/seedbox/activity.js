@@ -10,9 +10,6 @@
   var api = table.getAttribute("data-api").replace(/\/$/, "");
   var request = window.MediaSuiteRequest;
   var RETRYABLE = ["failed", "import_blocked"];
-  var BADGE = {failed: "text-bg-danger", import_blocked: "text-bg-warning", imported: "text-bg-success",
-               remote_cleaned: "text-bg-success", ignored: "text-bg-light", transferring: "text-bg-info",
-               downloading: "text-bg-primary"};
 
   function human(bytes) {
     var units = ["B", "KB", "MB", "GB", "TB"], i = 0;
@@ -71,8 +68,7 @@
         {media_type: t.media_type, tmdb_id: t.tmdb_id, tvdb_id: t.tvdb_id, title: t.title, year: t.year}, true));
     }
     var badge = row.querySelector("[data-role=state]");
-    badge.textContent = t.state;
-    badge.className = "badge " + (BADGE[t.state] || "text-bg-secondary");
+    window.MediaSuite.setState(badge, t.state);
     row.querySelector("[data-role=reason]").textContent = t.reason || "";
     [["remote", t.remote_progress], ["transfer", t.transfer_progress]].forEach(function (bar) {
       var el = row.querySelector("[data-role=" + bar[0] + "]");

@@ -13,8 +13,6 @@
   "use strict";
   if (window.MediaSuiteTrailers) return;
 
-  var COLOURS = {LOCKED: "btn-outline-success", UNLOCKED: "btn-outline-primary", NONE: "btn-outline-danger"};
-  var BADGES = {LOCKED: "text-bg-success", UNLOCKED: "text-bg-primary", NONE: "text-bg-danger"};
   var LABELS = {LOCKED: "trailer locked", UNLOCKED: "trailer candidates, none locked", NONE: "no trailer yet"};
   var YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
   var dialogEl = document.getElementById("trailer-modal");
@@ -34,8 +32,10 @@
   function mediaUrl(media) { return "/api/trailers/" + keyOf(media).replace(":", "/"); }
 
   function paint(button, status) {
-    Object.keys(COLOURS).forEach(function (s) { button.classList.remove(COLOURS[s]); });
-    button.classList.add(COLOURS[status] || COLOURS.NONE);
+    Array.prototype.slice.call(button.classList).forEach(function (cls) {
+      if (cls.indexOf("btn-outline-") === 0) button.classList.remove(cls);
+    });
+    button.classList.add("btn-outline-" + window.MediaSuite.stateLevel(status || "NONE"));
     button.setAttribute("data-trailer-status", status);
     button.title = LABELS[status] || LABELS.NONE;
   }
@@ -138,8 +138,7 @@
     var status = info.status;
     setStatus(keyOf(info), status);
     var badge = document.getElementById("trailer-status");
-    badge.className = "badge ms-2 " + (BADGES[status] || BADGES.NONE);
-    badge.textContent = status;
+    window.MediaSuite.setState(badge, status, status);
     badge.setAttribute("data-status", status);
     show("trailer-loading", "");
     var list = document.getElementById("trailer-candidates");
