@@ -55,6 +55,9 @@ STATES: dict[str, Tone] = {
     "verifying": PROGRESS, "rolling_back": ATTENTION, "rolled_back": ATTENTION,
     # background services (the settings page)
     "active": GOOD,
+    # Sonarr/Radarr download queue items (their `status`; queued, downloading and failed are above)
+    "completed": GOOD, "warning": ATTENTION, "paused": IDLE, "delay": IDLE,
+    "downloadclientunavailable": BAD,
 }
 
 # States whose icon says more than their tone's.

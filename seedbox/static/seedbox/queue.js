@@ -9,9 +9,6 @@
   if (!section) return;
   var request = window.MediaSuiteRequest;
   var EVERY = 5000;
-  var STATUS = {downloading: "text-bg-primary", completed: "text-bg-success", failed: "text-bg-danger",
-                warning: "text-bg-warning", paused: "text-bg-secondary", queued: "text-bg-secondary",
-                delay: "text-bg-secondary", downloadClientUnavailable: "text-bg-danger"};
   var table = section.querySelector("[data-role=table]");
   var empty = section.querySelector("[data-role=empty]");
   var timer = null;
@@ -36,8 +33,7 @@
     tr.querySelector("[data-role=warnings]").textContent = item.warnings.join(" ");
     var status = item.tracked_status === "warning" && item.status !== "failed" ? "warning" : item.status;
     var badge = tr.querySelector(".badge");
-    badge.textContent = item.status + (item.tracked_status === "warning" ? " (warning)" : "");
-    badge.className = "badge " + (STATUS[status] || "text-bg-secondary");
+    window.MediaSuite.setState(badge, status, item.status + (item.tracked_status === "warning" ? " (warning)" : ""));
     var bar = tr.querySelector(".progress-bar");
     bar.style.width = item.progress + "%";
     bar.textContent = item.progress + "%";
