@@ -4,9 +4,9 @@ import stat
 import subprocess
 
 import pytest
-from channels_app.clips import make_clip
 
 from channels_app import probe, runner
+from demo.clips import make_clip
 from mediasuite import checks
 from mediasuite.models import Unit
 from mediasuite.supervisor import registry
