@@ -30,6 +30,7 @@ parts = (live_urls, services_urls, supervisor_urls, system_urls, *app_parts)
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/connections/", views.connections_page, name="settings-connections"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -8,6 +8,9 @@ follow it, and read the history of that download id to confirm the import.
 
 import requests
 
+from .. import config
+from .connections import not_configured
+
 SONARR, RADARR = "sonarr", "radarr"
 SCAN = {SONARR: "DownloadedEpisodesScan", RADARR: "DownloadedMoviesScan"}
 LABEL = {SONARR: "Sonarr", RADARR: "Radarr"}
@@ -17,12 +20,20 @@ class ArrError(Exception):
     """Sonarr/Radarr could not be reached or refused; the message says which and why."""
 
 
+def configured(kind: str) -> bool:
+    return bool(config.get(f"{kind.upper()}_URL") and config.get(f"{kind.upper()}_API_KEY"))
+
+
+def client(kind: str, timeout: float = 30.0) -> "Client":
+    """The client of Sonarr or Radarr with the settings in force (mediasuite.config)."""
+    return Client(kind, config.get(f"{kind.upper()}_URL"), config.get(f"{kind.upper()}_API_KEY"), timeout)
+
+
 class Client:
     def __init__(self, kind: str, url: str, api_key: str, timeout: float = 30.0):
         self.kind, self.label = kind, LABEL[kind]
         if not url or not api_key:
-            name = kind.upper()
-            raise ArrError(f"{self.label} is not configured: set {name}_URL and {name}_API_KEY.")
+            raise ArrError(not_configured(kind))
         self.base = url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["X-Api-Key"] = api_key

@@ -72,6 +72,9 @@ class Service:
     counters: tuple[str, ...] = ()
     # The state a new installation starts in; after that the operator's choice is kept.
     active_by_default: bool = False
+    # The connections (mediasuite/clients/connections.py) it cannot work without: health lists those
+    # not configured while the service is active.
+    needs: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
