@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class MediaSuiteConfig(AppConfig):
@@ -8,8 +9,11 @@ class MediaSuiteConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
         from .clients import integrations  # noqa: F401  (registers the core's connections)
+        from .health import core  # noqa: F401  (registers the core's health checks)
         from .policies import accounts, connections, events, services, supervision  # noqa: F401  (registers them)
         from .services import signals  # noqa: F401  (restores services in every qcluster worker)
+
+        autodiscover_modules("health")  # the apps' health checks (mediasuite/health/__init__.py)
 
         self.register_layout()
 

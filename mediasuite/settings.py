@@ -229,6 +229,9 @@ LOGGING = {
     },
 }
 
+# A watched folder (data, recordings, staging, library ...) with less free space than this is in the
+# health list (mediasuite/health/core.py).
+DISK_LOW_MB = env.int("MEDIASUITE_DISK_LOW_MB", default=1024)
 # How long a supervisor heartbeat stays fresh for /api/health.
 SUPERVISOR_HEARTBEAT_TTL = env.int("MEDIASUITE_SUPERVISOR_HEARTBEAT_TTL", default=15)
 

@@ -69,7 +69,7 @@ def limiter(name: str) -> RateLimiter:
         return _limiters.setdefault(name, RateLimiter())
 
 
-def _said(response: requests.Response) -> str:
+def said(response: requests.Response) -> str:
     """The service's own words in an error answer (`status_message`, `message` or `error`), if any."""
     try:
         body = response.json()
@@ -106,8 +106,8 @@ def request(session: requests.Session, method: str, url: str, *, what: str, time
         if response.status_code in accept:
             return response
         if response.status_code in (401, 403):
-            said = f": {_said(response)}" if _said(response) else ""
-            raise ServiceError(f"{what} refused the API key ({response.status_code}{said}); check "
+            words = f": {said(response)}" if said(response) else ""
+            raise ServiceError(f"{what} refused the API key ({response.status_code}{words}); check "
                                f"{key_setting or 'its setting'}.")
         if response.status_code >= 400:
             raise ServiceError(f"{what} answered {response.status_code}: {response.text[:200]}")

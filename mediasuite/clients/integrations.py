@@ -7,6 +7,7 @@ from . import arr, lastfm, tmdb, tvdb
 from .connections import Integration, not_configured, register
 from .http import ServiceError
 from .http import request as http_request
+from .http import said as http_said
 
 
 def _arr(kind):
@@ -33,7 +34,8 @@ def _discord():
     answer = http_request(requests.Session(), "GET", url, what="Discord", key_setting="DISCORD_WEBHOOK_URL",
                           timeout=10, accept=(404,))
     if answer.status_code == 404:
-        raise ServiceError("Discord does not know this webhook (404): copy its URL again from Server "
+        said = f": {http_said(answer)}" if http_said(answer) else ""
+        raise ServiceError(f"Discord does not know this webhook (404{said}): copy its URL again from Server "
                            "Settings > Integrations > Webhooks.")
     return f"Discord webhook {answer.json().get('name', '')}".strip()
 
