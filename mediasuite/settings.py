@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mediasuite.metrics.CountRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,6 +233,9 @@ LOGGING = {
 # A watched folder (data, recordings, staging, library ...) with less free space than this is in the
 # health list (mediasuite/health/core.py).
 DISK_LOW_MB = env.int("MEDIASUITE_DISK_LOW_MB", default=1024)
+# GET /metrics (Prometheus): a bearer token Prometheus sends, or open to anyone who reaches the port.
+METRICS_TOKEN = env.str("MEDIASUITE_METRICS_TOKEN", default="")
+METRICS_OPEN = env.bool("MEDIASUITE_METRICS_OPEN", default=False)
 # How long a supervisor heartbeat stays fresh for /api/health.
 SUPERVISOR_HEARTBEAT_TTL = env.int("MEDIASUITE_SUPERVISOR_HEARTBEAT_TTL", default=15)
 
