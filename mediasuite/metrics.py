@@ -150,14 +150,14 @@ def event_feed():
     events = gauge("mediasuite_events", "The newest event id (events recorded so far).")
     events.add_metric([], newest)
     yield events
-    following = live._latest
-    if following is None or not following.started:
-        return
-    behind = gauge("mediasuite_event_feed_lag_events", "Events recorded, not yet pushed by this web process.")
-    behind.add_metric([], max(0, newest - following.position))
-    yield behind
-    oldest = Event.objects.filter(id__gt=following.position).aggregate(at=Min("created_at"))["at"]
+    behind = gauge("mediasuite_event_feed_lag_events", "Events recorded, not yet pushed by this web process "
+                   "(no sample until a live page has connected to it).")
     lag = gauge("mediasuite_event_feed_lag_seconds", "Age of the oldest event this web process has not "
-                "pushed.")
-    lag.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
+                "pushed (no sample until a live page has connected to it).")
+    following = live._latest
+    if following is not None and following.started:
+        behind.add_metric([], max(0, newest - following.position))
+        oldest = Event.objects.filter(id__gt=following.position).aggregate(at=Min("created_at"))["at"]
+        lag.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
+    yield behind
     yield lag

@@ -19,13 +19,16 @@ TOKEN = "a-metrics-token-for-tests"
 def scrape(client, settings, db):
     settings.METRICS_TOKEN = TOKEN
 
-    def read() -> dict[tuple[str, tuple], float]:
+    def families() -> list:
         answer = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
         assert answer.status_code == 200 and answer["Content-Type"].startswith("text/plain; version=0.0.4")
-        return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-                for family in text_string_to_metric_families(answer.content.decode())
-                for sample in family.samples}
+        return list(text_string_to_metric_families(answer.content.decode()))
 
+    def read() -> dict[tuple[str, tuple], float]:
+        return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                for family in families() for sample in family.samples}
+
+    read.families = families
     return read
 
 
@@ -83,3 +86,16 @@ def test_torrents_transfers_queue_and_viewers_move(scrape):
     ViewerSession.objects.create(channel=channel, key="v1", kind=ViewerSession.PLAYER,
                                  last_seen=timezone.now())
     assert scrape()[("mediasuite_channel_viewers", (("channel", "metrics"),))] == 1
+
+
+def test_the_grafana_dashboard_charts_only_metrics_that_exist(scrape):
+    import json
+    import re
+
+    from tests.conftest import ROOT
+
+    dashboard = json.loads((ROOT / "contrib/grafana/mediasuite.json").read_text())
+    charted = {name for panel in dashboard["panels"] for target in panel["targets"]
+               for name in re.findall(r"mediasuite_\w+", target["expr"])}
+    exposed = {name for family in scrape.families() for name in (family.name, f"{family.name}_total")}
+    assert len(charted) >= 12 and charted <= exposed, charted - exposed
