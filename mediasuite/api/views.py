@@ -59,6 +59,14 @@ class HealthView(APIView):
 
     permission_classes = [AllowAny]
 
+    def initialize_request(self, request, *args, **kwargs):
+        self.detailed = request.GET.get("detail") == "1"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        """Liveness asks no credentials (a stale token of a monitor is ignored); the detail does."""
+        return super().get_authenticators() if getattr(self, "detailed", False) else []
+
     @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer, 403: ErrorSerializer},
                    parameters=[OpenApiParameter("detail", bool, description="1: add the problems and the "
                                                 "glance (super admin only).")])
