@@ -10,7 +10,8 @@ mediasuite/clients/connections.py, as the page and the API do.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from . import config
 from .clients import connections
@@ -107,10 +108,6 @@ class ConnectionAdmin(PolicyAdmin):
             configured = connections.get(obj.name).configured
         except LookupError:
             return "-"
-        if obj.test_ok is False:
-            look = ("text-bg-danger", "test failed")
-        elif not configured:
-            look = ("text-bg-warning", "not configured")
-        else:
-            look = ("text-bg-success", "works") if obj.test_ok else ("text-bg-secondary", "not tested")
-        return format_html('<span class="badge {}">{}</span>', *look)
+        state = connections.state_of(configured, obj.test_ok if obj.tested_at else None)
+        return mark_safe(render_to_string("mediasuite/_connection_badge.html",
+                                          {"c": {"state": state, "test": {"message": obj.test_message}}}))

@@ -22,8 +22,7 @@ def connections_summary(user) -> list | None:
 
     if not policy_for(Connection).allows(user, "change"):
         return None
-    return [{"label": item.label, "url": item.url, "configured": item.configured}
-            for item in connections.integrations()]
+    return [connections.describe(item) for item in connections.integrations()]
 
 
 @login_required

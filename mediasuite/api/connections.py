@@ -47,6 +47,8 @@ class ConnectionSettingsSerializer(serializers.Serializer):
     label = serializers.CharField()
     description = serializers.CharField()
     configured = serializers.BooleanField(help_text="Every required field has a value.")
+    state = serializers.ChoiceField(choices=["works", "failed", "untested", "missing"],
+                                    help_text="failed or works: its last test; missing: not configured.")
     url = serializers.CharField(help_text="Its form in Settings → Connections.")
     fields = ConnectionFieldSerializer(many=True)
     updated_at = serializers.DateTimeField(allow_null=True)

@@ -113,15 +113,28 @@ def _shown(field: config.Field) -> dict:
     return body
 
 
+def state_of(configured: bool, test_ok: bool | None) -> str:
+    """failed (its last test), missing (not configured), works (its last test passed) or untested.
+
+    Every page draws it with templates/mediasuite/_connection_badge.html, one colour per state."""
+    if test_ok is False:
+        return "failed"
+    if not configured:
+        return "missing"
+    return "works" if test_ok else "untested"
+
+
 def describe(integration: Integration) -> dict:
     """An integration as Settings → Connections, the API and the admin show it."""
     from ..models import Connection
 
     row = Connection.objects.filter(name=integration.name).first()
     tested = row is not None and row.tested_at is not None
+    configured = integration.configured
     return {
         "name": integration.name, "label": integration.label, "description": integration.description,
-        "configured": integration.configured, "url": integration.url,
+        "configured": configured, "state": state_of(configured, row.test_ok if tested else None),
+        "url": integration.url,
         "fields": [_shown(f) for f in integration.fields],
         "updated_at": row.updated_at.isoformat() if row and row.values else None,
         "test": {"ok": row.test_ok, "message": row.test_message, "at": row.tested_at.isoformat()}

@@ -63,11 +63,11 @@
       var title = entry.url ? element("a", "fw-semibold", entry.label) : element("span", "fw-semibold", entry.label);
       if (entry.url) title.href = entry.url;
       card.appendChild(title);
-      var counts = element("div", "small");
+      var counts = element("div", "small d-flex flex-wrap column-gap-2");
       var names = Object.keys(entry.counts);
       if (!names.length) counts.appendChild(element("span", "text-secondary", "none"));
       names.forEach(function (name) {
-        var part = element("span", "me-2 text-nowrap");
+        var part = element("span", "text-nowrap");
         part.setAttribute("data-state", name);
         part.appendChild(document.createTextNode(name + " "));
         part.appendChild(element("strong", "", String(entry.counts[name])));
