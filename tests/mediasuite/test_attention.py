@@ -15,11 +15,13 @@ from mediasuite.models import Desired, ServiceState, Unit, UnitState
 from mediasuite.services import control as services
 from mediasuite.services import runner
 from mediasuite.supervisor import control
+from recorder.models import Recording
 from seedbox import lifecycle
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.lastfm import FakeLastfm
+from tests.recorder.helpers import make_court, make_recording, make_session
 
 FAST = {"MEDIASUITE_PROCESS": "supervisor", "MEDIASUITE_SUPERVISOR_TICK": "0.1",
         "MEDIASUITE_BACKOFF_BASE": "0.1", "MEDIASUITE_BACKOFF_CAP": "0.4",
@@ -173,3 +175,13 @@ def test_a_broken_check_is_reported_and_the_others_still_run(root, db):
         health._checks.remove(broken)
     assert found["check:broken"]["message"] == "The health check broken failed (boom); see the web log."
     assert settings.DISK_LOW_MB and "check:units" not in found
+
+
+def test_a_failed_recording_appears(root, club, people):
+    session = make_session(make_court(club), people["player"])
+    recording = make_recording(session, state="failed", with_file=False)
+    Recording.objects.filter(pk=recording.pk).update(stop_reason="the camera stopped answering")
+    found = problems(root)[f"recording:{recording.pk}"]
+    assert found["severity"] == "error"
+    assert "failed: the camera stopped answering; see its log." in found["message"]
+    assert found["link"] == f"/admin/recorder/recording/{recording.pk}/change/"

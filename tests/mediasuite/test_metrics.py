@@ -11,6 +11,7 @@ from mediasuite.models import Desired
 from mediasuite.supervisor import control
 from seedbox import lifecycle
 from seedbox.models import State, Torrent
+from tests.recorder.helpers import make_court, make_recording, make_session
 
 TOKEN = "a-metrics-token-for-tests"
 
@@ -99,3 +100,18 @@ def test_the_grafana_dashboard_charts_only_metrics_that_exist(scrape):
                for name in re.findall(r"mediasuite_\w+", target["expr"])}
     exposed = {name for family in scrape.families() for name in (family.name, f"{family.name}_total")}
     assert len(charted) >= 12 and charted <= exposed, charted - exposed
+
+
+def test_recordings_active_and_bytes_written_move(scrape, club, people):
+    court = make_court(club)
+    before = scrape()
+    done = make_recording(make_session(court, people["player"], "s1"))
+    live = make_recording(make_session(court, people["admin"], "s2"), state="recording")
+    found = scrape()
+    assert found[("mediasuite_recordings_active", ())] == before[("mediasuite_recordings_active", ())] + 1
+    written = found[("mediasuite_recording_bytes_written_total", ())]
+    assert written == before[("mediasuite_recording_bytes_written_total", ())] + done.path.stat().st_size \
+        + live.path.stat().st_size
+    with open(live.path, "ab") as growing:  # ffmpeg writes on
+        growing.write(b"\0" * 4096)
+    assert scrape()[("mediasuite_recording_bytes_written_total", ())] == written + 4096
