@@ -13,7 +13,8 @@ class MediaSuiteConfig(AppConfig):
         from .policies import accounts, connections, events, services, supervision  # noqa: F401  (registers them)
         from .services import signals  # noqa: F401  (restores services in every qcluster worker)
 
-        autodiscover_modules("health")  # the apps' health checks (mediasuite/health/__init__.py)
+        # The apps' health checks and metric families (mediasuite/health/__init__.py, mediasuite/metrics.py).
+        autodiscover_modules("health", "metrics")
 
         self.register_layout()
 

@@ -12,7 +12,7 @@ answers. Only what one web process sees itself is per process: HTTP
 requests by status and its event feed lag; Prometheus scrapes each web
 process (node) as a target of its own.
 
-An app adds its own families from its `metrics.py` (autodiscovered):
+An app adds its own families from its `metrics.py` (autodiscovered by the core's ready()):
 
     from mediasuite import metrics
 
@@ -31,7 +31,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
@@ -40,7 +39,6 @@ from .models import Event, Unit
 # The text format every Prometheus reads (generate_latest writes it: names escaped with underscores).
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _families: list[Callable[[], Iterable]] = []
-_loaded = False
 
 # This process's own counters (one web process), beside the families read from the database.
 local = CollectorRegistry(auto_describe=True)
@@ -73,10 +71,6 @@ class _Database:
     """The collector prometheus-client asks at each scrape: every registered family, computed now."""
 
     def collect(self):
-        global _loaded
-        if not _loaded:
-            autodiscover_modules("metrics")
-            _loaded = True
         for family in _families:
             yield from family()
 
