@@ -14,6 +14,7 @@ module (autodiscovered, like `admin.py`):
         interval=settings.CHANNELS_SCAN_INTERVAL,   # default seconds between two checks
         counters=("channels_found", "files_added"),
         active_by_default=True,
+        needs=(),                                   # connections it needs (e.g. ("rtorrent", "sftp"))
     ))
 
     # recorder/background.py
