@@ -9,6 +9,7 @@ from django.db.models import Count
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from . import connections_admin  # noqa: F401  (registers its screen)
 from .live import admin as live_admin  # noqa: F401  (registers its screens)
 from .models import Club, Membership, User
 from .policies import policy_for

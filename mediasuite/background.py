@@ -10,4 +10,5 @@ register(Service(
     check="mediasuite.notifier.check",
     interval=60,
     counters=("messages_sent",),
+    needs=("discord",),
 ))

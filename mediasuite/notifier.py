@@ -20,6 +20,8 @@ import requests
 from django.conf import settings
 from django.db.models import Max
 
+from . import config
+from .clients.connections import not_configured
 from .models import Event, NotifierCursor
 from .services.registry import Report
 
@@ -93,8 +95,8 @@ class Webhook:
                     detail = answer.json().get("message", "")
                 except ValueError:
                     detail = answer.text[:200]
-                raise WebhookError(f"Discord answered HTTP {answer.status_code} ({detail}): check "
-                                   "DISCORD_WEBHOOK_URL.")
+                raise WebhookError(f"Discord answered HTTP {answer.status_code} ({detail}): check the "
+                                   "webhook URL in Settings → Connections.")
             return
         raise WebhookError("Discord kept answering 429 (rate limited); trying again at the next check.")
 
@@ -112,9 +114,9 @@ def _cursor(state) -> NotifierCursor:
 
 def check(state) -> Report:
     """Post the new matching events; the cursor moves past each event handled."""
-    url = settings.DISCORD_WEBHOOK_URL
+    url = config.get("DISCORD_WEBHOOK_URL")
     if not url:
-        return Report(error="The notifier has no webhook: set DISCORD_WEBHOOK_URL to a Discord webhook URL.")
+        return Report(error=not_configured("discord"))
     cursor = _cursor(state)
     webhook = Webhook(url)
     patterns = list(settings.NOTIFIER_EVENTS)

@@ -3,6 +3,11 @@
 The defaults run with nothing configured: SQLite in the data directory,
 django-q2 on its ORM broker, a secret key generated once and kept beside the
 database. See the settings table in README.md.
+
+The integrations (Sonarr, TMDB, rTorrent, ...) are set in Settings →
+Connections; what is read here for them is the environment's value only,
+empty when unset, which wins over the saved one: the code reads them
+through mediasuite.config.get(), never from here.
 """
 
 import contextlib
@@ -54,6 +59,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Derives the key that encrypts the secrets saved in Settings → Connections (mediasuite/vault.py);
+# empty: a key generated once into <data dir>/settings_key. Give every node of an installation the same.
+SETTINGS_KEY = env.str("MEDIASUITE_SETTINGS_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -86,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mediasuite.metrics.CountRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +230,12 @@ LOGGING = {
     },
 }
 
+# A watched folder (data, recordings, staging, library ...) with less free space than this is in the
+# health list (mediasuite/health/core.py).
+DISK_LOW_MB = env.int("MEDIASUITE_DISK_LOW_MB", default=1024)
+# GET /metrics (Prometheus): a bearer token Prometheus sends, or open to anyone who reaches the port.
+METRICS_TOKEN = env.str("MEDIASUITE_METRICS_TOKEN", default="")
+METRICS_OPEN = env.bool("MEDIASUITE_METRICS_OPEN", default=False)
 # How long a supervisor heartbeat stays fresh for /api/health.
 SUPERVISOR_HEARTBEAT_TTL = env.int("MEDIASUITE_SUPERVISOR_HEARTBEAT_TTL", default=15)
 
@@ -244,11 +259,22 @@ UNIT_LOG_DIR = LOG_DIR / "units"
 with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     UNIT_LOG_DIR.mkdir(parents=True, exist_ok=True)
 
+def _secret(name: str) -> str:
+    """A secret from `<name>`, or read from the file named by `<name>_FILE` (Docker/systemd secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path}: cannot read it ({exc.strerror}).") from exc
+    return env.str(name, default="")
+
+
 # Background services
-# Last.fm, read by the built-in `tracker` service (https://www.last.fm/api).
-LASTFM_API_KEY = env.str("LASTFM_API_KEY", default="")
+# Last.fm, read by the built-in `tracker` service (https://www.last.fm/api): a connection.
+LASTFM_API_KEY = _secret("LASTFM_API_KEY")
 LASTFM_USER = env.str("LASTFM_USER", default="")
-LASTFM_API_URL = env.str("LASTFM_API_URL", default="https://ws.audioscrobbler.com/2.0/")
+LASTFM_API_URL = env.str("LASTFM_API_URL", default="")
 # The smallest interval (seconds) a periodic service may be given through the API or admin.
 SERVICES_MIN_INTERVAL = env.int("MEDIASUITE_SERVICES_MIN_INTERVAL", default=10)
 # Maintenance jobs of the `scheduler` service; 0 keeps everything.
@@ -300,8 +326,8 @@ UPDATE_CONFIG_FILES = env.list("MEDIASUITE_UPDATE_CONFIG_FILES", default=[".env"
 UPDATE_STALE_AFTER = env.float("MEDIASUITE_UPDATE_STALE_AFTER", default=900.0)
 
 # Discord notifier
-# A Discord webhook URL (Server Settings > Integrations > Webhooks); empty: the notifier reports it.
-DISCORD_WEBHOOK_URL = env.str("DISCORD_WEBHOOK_URL", default="")
+# A Discord webhook URL (Server Settings > Integrations > Webhooks): a connection.
+DISCORD_WEBHOOK_URL = _secret("DISCORD_WEBHOOK_URL")
 # Event kinds posted: `kind`, `kind*` (a prefix) or `kind:state` (the payload's state, e.g. a failed unit).
 NOTIFIER_EVENTS = env.list("MEDIASUITE_NOTIFIER_EVENTS", default=[
     "unit.state:failed", "recording.finished", "import.done", "import.blocked",
@@ -340,28 +366,16 @@ with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     RECORDER_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Seedbox
-def _secret(name: str) -> str:
-    """A secret from `<name>`, or read from the file named by `<name>_FILE` (Docker/systemd secrets)."""
-    path = env.str(f"{name}_FILE", default="")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE={path}: cannot read it ({exc.strerror}).") from exc
-    return env.str(name, default="")
-
-
-# rTorrent XML-RPC: scgi://host:port, or http(s)://user:pass@host/RPC2 (a /RPC2 mount or ruTorrent's httprpc).
+# Connections (rTorrent, SFTP; their fields are described in Settings → Connections, seedbox/connections.py).
 SEEDBOX_RTORRENT_URL = _secret("SEEDBOX_RTORRENT_URL")
-SEEDBOX_LABEL = env.str("SEEDBOX_LABEL", default="mediasuite")
+SEEDBOX_LABEL = env.str("SEEDBOX_LABEL", default="")
 SEEDBOX_SFTP_HOST = env.str("SEEDBOX_SFTP_HOST", default="")
-SEEDBOX_SFTP_PORT = env.int("SEEDBOX_SFTP_PORT", default=22)
+SEEDBOX_SFTP_PORT = env.str("SEEDBOX_SFTP_PORT", default="")
 SEEDBOX_SFTP_USER = env.str("SEEDBOX_SFTP_USER", default="")
+SEEDBOX_SFTP_KEY = _secret("SEEDBOX_SFTP_KEY")
 SEEDBOX_SFTP_KEY_FILE = env.str("SEEDBOX_SFTP_KEY_FILE", default="")
 SEEDBOX_SFTP_PASSWORD = _secret("SEEDBOX_SFTP_PASSWORD")
-# known_hosts file holding the seedbox's host key; empty: ~/.ssh/known_hosts, an unknown key is refused.
 SEEDBOX_SFTP_KNOWN_HOSTS = env.str("SEEDBOX_SFTP_KNOWN_HOSTS", default="")
-# The seedbox folder rTorrent downloads into; nothing outside it is ever read or deleted over SFTP.
 SEEDBOX_REMOTE_ROOT = env.str("SEEDBOX_REMOTE_ROOT", default="")
 SEEDBOX_STAGING_DIR = env.str("SEEDBOX_STAGING_DIR", default=str(DATA_DIR / "staging"))
 # The staging dir as Sonarr/Radarr see it (another machine or container); empty: the same path.
@@ -377,6 +391,7 @@ SEEDBOX_SEED_RATIO = env.float("SEEDBOX_SEED_RATIO", default=1.0)
 SEEDBOX_SEED_TIME = env.int("SEEDBOX_SEED_TIME", default=3 * 86400)
 SEEDBOX_IMPORT_TIMEOUT = env.int("SEEDBOX_IMPORT_TIMEOUT", default=600)
 SEEDBOX_BATCH_THROTTLE = env.float("SEEDBOX_BATCH_THROTTLE", default=1.0)
+# Connections: Sonarr, Radarr, Plex, TMDB, TVDB, the Torznab indexer.
 SONARR_URL = env.str("SONARR_URL", default="")
 SONARR_API_KEY = _secret("SONARR_API_KEY")
 RADARR_URL = env.str("RADARR_URL", default="")
@@ -391,9 +406,9 @@ RADARR_QUALITY_PROFILE = env.str("RADARR_QUALITY_PROFILE", default="")
 ARR_COMMAND_TIMEOUT = env.int("ARR_COMMAND_TIMEOUT", default=60)
 PLEX_URL = env.str("PLEX_URL", default="")
 PLEX_TOKEN = _secret("PLEX_TOKEN")
-TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
+TMDB_API_URL = env.str("TMDB_API_URL", default="")
 TMDB_API_KEY = _secret("TMDB_API_KEY")
-TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")
+TVDB_API_URL = env.str("TVDB_API_URL", default="")
 TVDB_API_KEY = _secret("TVDB_API_KEY")
 # TVDB's three-letter code of the language of series names and overviews (fallback: the original one).
 TVDB_LANGUAGE = env.str("TVDB_LANGUAGE", default="eng")
@@ -401,7 +416,8 @@ TORZNAB_URL = env.str("TORZNAB_URL", default="")
 TORZNAB_API_KEY = _secret("TORZNAB_API_KEY")
 
 # Trailers
-YOUTUBE_API_URL = env.str("YOUTUBE_API_URL", default="https://www.googleapis.com/youtube/v3")
+# Connection: YouTube.
+YOUTUBE_API_URL = env.str("YOUTUBE_API_URL", default="")
 YOUTUBE_API_KEY = _secret("YOUTUBE_API_KEY")
 TRAILERS_CACHE_TTL = env.int("TRAILERS_CACHE_TTL", default=7 * 86400)  # seconds candidates stay fresh
 TRAILERS_YOUTUBE_RESULTS = env.int("TRAILERS_YOUTUBE_RESULTS", default=8)

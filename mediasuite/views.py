@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -19,6 +20,28 @@ from .policies import policy_for
 def dashboard(request):
     """The cards and links the apps registered (mediasuite/layout.py), those the user may use."""
     return render(request, "mediasuite/dashboard.html")
+
+
+def connections_summary(user) -> list | None:
+    """The integrations for the Settings page's Connections card (SUPER_ADMIN), or None."""
+    from .clients import connections
+    from .models import Connection
+
+    if not policy_for(Connection).allows(user, "change"):
+        return None
+    return [connections.describe(item) for item in connections.integrations()]
+
+
+@login_required
+def connections_page(request):
+    """Settings → Connections: one form per integration (SUPER_ADMIN)."""
+    from .clients import connections
+    from .models import Connection
+
+    if not policy_for(Connection).allows(request.user, "change"):
+        raise PermissionDenied("Only a super admin may see or change the connections.")
+    return render(request, "mediasuite/connections.html", {
+        "connections": [connections.describe(item) for item in connections.integrations()]})
 
 
 @login_required
@@ -38,6 +61,7 @@ def settings_page(request):
         "broker": "redis" if settings.REDIS_URL else "orm",
         "manager_initialized": manager_initialized(),
         "services": services,
+        "connections": connections_summary(request.user),
         # Where live.js resumes from, so that no change after the page was drawn is missed.
         "live_after": safe_cursor(),
     })

@@ -1,10 +1,4 @@
-"""The `seedbox` background service: one pipeline tick (poll rTorrent, queue the next steps) per interval.
-
-It is offered once the seedbox is configured (SEEDBOX_RTORRENT_URL set when
-the processes start): an installation without a seedbox has nothing to poll.
-"""
-
-from django.conf import settings
+"""The `seedbox` background service: one pipeline tick (poll rTorrent, queue the next steps) per interval."""
 
 from mediasuite.services.registry import Report, Service, register
 
@@ -19,9 +13,9 @@ SERVICE = Service(
     check="seedbox.background.check",
     interval=30,
     counters=("polled", "completed", "dispatched", "retried", "errors"),
+    needs=("rtorrent", "sftp"),
 )
-if settings.SEEDBOX_RTORRENT_URL:
-    register(SERVICE)
+register(SERVICE)
 
 
 def check(state) -> Report:

@@ -58,7 +58,7 @@ def download_and_map(actor, releases: list[dict], media: dict, throttle: float |
         item = {"index": index, "title": release.get("title", ""), "status": "failed", "message": "",
                 "torrent_id": None, "infohash": ""}
         try:
-            client = client or rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)
+            client = client or rtorrent.Client()
             item.update(download_one(actor, release, media, client), status="ok")
         except PermissionDenied:
             raise

@@ -30,7 +30,7 @@ def run(torrent_id: int, worker: str) -> str:
         lifecycle.release(torrent, worker)
         return f"{torrent.infohash}: still seeding (ratio {torrent.ratio:.2f})"
     try:
-        rtorrent.Client(settings.SEEDBOX_RTORRENT_URL).erase(torrent.infohash)
+        rtorrent.Client().erase(torrent.infohash)
         with sftp_client.Connection() as connection:
             sftp = connection.sftp()
             freed = sftp_client.delete_tree(sftp, torrent.base_path) if torrent.base_path else 0

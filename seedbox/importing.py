@@ -16,6 +16,7 @@ import time
 import requests
 from django.conf import settings
 
+from mediasuite import config
 from mediasuite.clients import arr
 
 from . import lifecycle, transfer
@@ -111,11 +112,12 @@ def import_into(client: arr.Client, torrent: Torrent, worker: str) -> list[dict]
 
 def refresh_plex():
     """Ask Plex to scan its libraries (optional: PLEX_URL and PLEX_TOKEN)."""
-    if not (settings.PLEX_URL and settings.PLEX_TOKEN):
+    url, token = config.get("PLEX_URL"), config.get("PLEX_TOKEN")
+    if not (url and token):
         return
     try:
-        requests.get(f"{settings.PLEX_URL.rstrip('/')}/library/sections/all/refresh",
-                     headers={"X-Plex-Token": settings.PLEX_TOKEN}, timeout=10).raise_for_status()
+        requests.get(f"{url.rstrip('/')}/library/sections/all/refresh",
+                     headers={"X-Plex-Token": token}, timeout=10).raise_for_status()
     except requests.RequestException as exc:
         logger.warning("Plex refresh failed (%s); the files are imported, Plex will see them at its "
                        "next scan", exc)

@@ -14,10 +14,9 @@ ones stay `imported` (cleaned when seeded), errors become `failed`.
 import re
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 
-from mediasuite import events, importers
+from mediasuite import config, events, importers
 
 from .models import MediaType, State, Torrent
 
@@ -68,7 +67,7 @@ def entry_to_torrent(infohash: str, entry: dict) -> Torrent:
     title = str(entry.get("title") or entry.get("series_title") or entry.get("movie_title") or "")
     return Torrent(
         infohash=infohash.lower(), name=name[:500],
-        label=str(entry.get("label") or settings.SEEDBOX_LABEL)[:100],
+        label=str(entry.get("label") or config.get("SEEDBOX_LABEL"))[:100],
         key=uuid.uuid4().hex, media_type=media_type, tmdb_id=tmdb_id, tvdb_id=tvdb_id, title=title[:300],
         year=_int(entry.get("year")), season=_int(entry.get("season_number", entry.get("season"))),
         state=state, base_path=base_path[:1000],

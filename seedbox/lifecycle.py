@@ -172,7 +172,7 @@ def remove(actor, torrent: Torrent, client=None) -> None:
     if torrent.state in (S.TRANSFERRING, S.IMPORTING):
         raise Conflict(f"{torrent} is {torrent.state}; wait for the step to end or ignore it first.")
     if torrent.state != S.REMOTE_CLEANED:
-        (client or rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)).erase(torrent.infohash)
+        (client or rtorrent.Client()).erase(torrent.infohash)
     discard(torrent)
     with transaction.atomic():
         events.record("seedbox.torrent.removed", torrent, actor=actor, message=f"{torrent} removed",

@@ -63,7 +63,7 @@ def _dispatch(torrent: Torrent, inline: bool) -> bool:
 def tick(inline: bool = False) -> dict:
     """Advance every torrent one step; `inline` runs the steps here instead of queueing them."""
     counts = {"polled": 0, "completed": 0, "dispatched": 0, "retried": 0, "errors": 0}
-    client = rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)
+    client = rtorrent.Client()
     for torrent in Torrent.objects.filter(state=State.FAILED, next_retry_at__lte=timezone.now()):
         try:
             lifecycle.retry(None, torrent)

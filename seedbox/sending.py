@@ -12,11 +12,10 @@ import re
 import uuid
 from urllib.parse import parse_qs, urlparse
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from mediasuite import events
+from mediasuite import config, events
 
 from . import lifecycle
 from .bencode import BencodeError, TorrentFile
@@ -80,7 +79,7 @@ def add(actor, *, media_type: str, magnet: str = "", torrent_file: bytes = b"", 
             with transaction.atomic():
                 torrent = Torrent.objects.create(
                     infohash=infohash, name=name or title, magnet=magnet, torrent_file=torrent_file or None,
-                    label=settings.SEEDBOX_LABEL, key=uuid.uuid4().hex, media_type=media_type,
+                    label=config.get("SEEDBOX_LABEL"), key=uuid.uuid4().hex, media_type=media_type,
                     tmdb_id=tmdb_id, tvdb_id=tvdb_id, title=title, year=year, season=season,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None)
                 events.record("seedbox.torrent.queued", torrent, actor=actor, message=f"{torrent} queued",
@@ -96,7 +95,7 @@ def add(actor, *, media_type: str, magnet: str = "", torrent_file: bytes = b"", 
 def send(torrent: Torrent, actor=None, client=None) -> Torrent:
     """queued -> sent: hand the release to rTorrent with the label and the correlation key."""
     try:
-        client = client or rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)
+        client = client or rtorrent.Client()
         client.add(torrent.infohash, magnet=torrent.magnet, torrent=bytes(torrent.torrent_file or b""),
                    label=torrent.label, key=torrent.key)
     except rtorrent.RtorrentError as exc:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from mediasuite import events, media
+from mediasuite import config, events, media
 from mediasuite.clients import arr, plex, tvdb
 from mediasuite.clients.http import ServiceError
 
@@ -76,7 +76,7 @@ def details(user, tvdb_id: int) -> dict:
 
 def localized(tvdb_id: int, title: str, overview: str) -> tuple[str, str]:
     """(name, overview) from TVDB in TVDB_LANGUAGE when TVDB is configured and answers, else those given."""
-    if not settings.TVDB_API_KEY:
+    if not config.get("TVDB_API_KEY"):
         return title, overview
     try:
         found = tvdb.series_details(tvdb_id)

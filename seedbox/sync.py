@@ -29,7 +29,7 @@ BEFORE_HOME = (State.SENT, State.DOWNLOADING, State.REMOTE_COMPLETE)
 
 def poll(client=None) -> dict:
     """Read rTorrent once and apply what it says; counts of what changed."""
-    client = client or rtorrent.Client(settings.SEEDBOX_RTORRENT_URL)
+    client = client or rtorrent.Client()
     items = client.poll()
     counts = {"polled": len(items), "completed": 0, "missing": 0}
     tracked = Torrent.objects.filter(state__in=lifecycle.ON_SEEDBOX)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from mediasuite import media
+from mediasuite.clients import connections
 from mediasuite.live.follower import safe_cursor
 from mediasuite.policies import policy_for
 
@@ -24,10 +25,12 @@ def activity(request):
     return render(request, "seedbox/activity.html", {
         "torrents": torrents, "live_after": safe_cursor(),
         "retryable": (State.FAILED, State.IMPORT_BLOCKED),
+        "missing": connections.missing("rtorrent", "sftp"), "missing_what": "The seedbox",
     })
 
 
 @login_required
 def search_page(request):
     _operator(request)
-    return render(request, "seedbox/search.html", {})
+    return render(request, "seedbox/search.html", {
+        "missing": connections.missing("indexer", "rtorrent", "tmdb", "tvdb"), "missing_what": "Search"})

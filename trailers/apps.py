@@ -9,14 +9,19 @@ class TrailersConfig(AppConfig):
         from django.conf import settings
         from rest_framework import serializers
 
-        from mediasuite import layout, media
+        from mediasuite import config, layout, media
         from mediasuite.clients import connections
 
         from . import checks, permissions, status  # noqa: F401  (registers the system checks and the policy)
         from .clients import youtube
         from .models import Status, TrailerEntry
 
-        connections.register("youtube", youtube.check)
+        connections.register(connections.Integration(
+            "youtube", "YouTube", youtube.check, description="Finds trailers (YouTube Data API v3).",
+            fields=(config.Field("YOUTUBE_API_KEY", "API key", config.SECRET, required=True,
+                                 help="Google Cloud console: an API key with the YouTube Data API v3"),
+                    config.Field("YOUTUBE_API_URL", "API URL", config.URL,
+                                 default="https://www.googleapis.com/youtube/v3"))))
         media.register(media.Decorator(
             field="trailer_status", decorate=status.decorate, model=TrailerEntry,
             template="trailers/_media.html",

@@ -42,11 +42,10 @@ def media_name(entry: TrailerEntry) -> str:
 def arr_folder(entry: TrailerEntry) -> Path | None:
     """The media's folder as Radarr/Sonarr keep it, when configured and it has the media."""
     kind = arr.RADARR if entry.media_type == MediaType.MOVIE else arr.SONARR
-    url, key = getattr(settings, f"{kind.upper()}_URL"), getattr(settings, f"{kind.upper()}_API_KEY")
-    if not url or not key:
+    if not arr.configured(kind):
         return None
     try:
-        media = arr.Client(kind, url, key).media(entry.external_id)
+        media = arr.client(kind).media(entry.external_id)
     except arr.ArrError as exc:
         logger.warning("Asking %s for the folder of %s failed (%s); using the library root settings.",
                        arr.LABEL[kind], entry, exc)

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
+from mediasuite.clients import connections
 from mediasuite.policies import policy_for
 
 from .models import MediaType, Status, TrailerEntry
@@ -34,4 +35,5 @@ def library(request):
     return render(request, "trailers/library.html", {
         "page": page, "status": status, "media_type": media_type,
         "counts": [(s, counts.get(s, 0)) for s in Status.values],
+        "missing": connections.missing("tmdb", "youtube"), "missing_what": "Finding trailers",
     })

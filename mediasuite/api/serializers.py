@@ -84,6 +84,19 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class ProblemSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Names the cause (e.g. `unit:channel-news`) while it lasts.")
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+    message = serializers.CharField(help_text="What is wrong and what to do, one sentence.")
+    link = serializers.CharField(help_text="Where to fix it.")
+
+
+class GlanceSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="How many, by state.")
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
     manager_initialized = serializers.BooleanField(
@@ -93,3 +106,9 @@ class HealthSerializer(serializers.Serializer):
     database = serializers.CharField(help_text='"ok", or what failed.')
     ffmpeg_available = serializers.BooleanField()
     version = serializers.CharField(help_text="Git commit (short) or package version.")
+    errors = serializers.IntegerField(required=False, help_text="detail=1: how many problems are errors.")
+    warnings = serializers.IntegerField(required=False)
+    problems = ProblemSerializer(many=True, required=False,
+                                 help_text="detail=1 (super admin): what needs attention, errors first.")
+    glance = GlanceSerializer(many=True, required=False,
+                              help_text="detail=1: channels, courts, torrents, services ... by state.")

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import connections, views
 
 
 class OptionalSlashRouter(SimpleRouter):
@@ -22,6 +22,11 @@ urlpatterns = [
     path("auth/token", views.TokenView.as_view(), name="api-token"),
     path("health", views.HealthView.as_view(), name="api-health"),
     path("me", views.MeView.as_view(), name="api-me"),
+    re_path(r"^connections/?$", connections.ConnectionListView.as_view(), name="api-connections"),
+    re_path(r"^connections/(?P<name>[a-z0-9_-]+)/?$", connections.ConnectionDetailView.as_view(),
+            name="api-connection"),
+    re_path(r"^connections/(?P<name>[a-z0-9_-]+)/test/?$", connections.ConnectionTestView.as_view(),
+            name="api-connection-test"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import accounts, version
+from .. import accounts, health, version
 from ..models import Club, Membership, SupervisorNode, User
 from .errors import ErrorSerializer
 from .serializers import (
@@ -53,13 +54,29 @@ def manager_initialized() -> bool:
 
 
 class HealthView(APIView):
-    """Liveness of the installation, for monitors and the self-update check."""
+    """Liveness of the installation, for monitors and the self-update check; with `detail=1` (a super
+    admin) also what needs attention (mediasuite/health) and the live state at a glance."""
 
-    authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
+    def initialize_request(self, request, *args, **kwargs):
+        self.detailed = request.GET.get("detail") == "1"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        """Liveness asks no credentials (a stale token of a monitor is ignored); the detail does."""
+        return super().get_authenticators() if getattr(self, "detailed", False) else []
+
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer, 403: ErrorSerializer},
+                   parameters=[OpenApiParameter("detail", bool, description="1: add the problems and the "
+                                                "glance (super admin only).")])
     def get(self, request):
+        detail = request.query_params.get("detail", "")
+        if detail not in ("", "0", "1"):
+            return Response({"error": "detail is 0 or 1."}, status=status.HTTP_400_BAD_REQUEST)
+        if detail == "1" and not getattr(request.user, "is_super_admin", False):
+            raise PermissionDenied("Only a super admin may see what needs attention: sign in, or send a "
+                                   "super admin's token.")
         body = {
             "status": "ok",
             "manager_initialized": False,
@@ -75,6 +92,8 @@ class HealthView(APIView):
             body["status"] = "degraded"
             body["database"] = f"unreachable: {exc}".strip()[:300]
             return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        if detail == "1":
+            body.update(health.report())
         return Response(body)
 
 

@@ -18,9 +18,10 @@ errors naming the setting, and covers no more than these few calls.
 import time
 
 import requests
-from django.conf import settings
 
+from .. import config
 from . import http
+from .connections import not_configured
 
 SONARR, RADARR = "sonarr", "radarr"
 SCAN = {SONARR: "DownloadedEpisodesScan", RADARR: "DownloadedMoviesScan"}
@@ -34,18 +35,20 @@ class ArrError(http.ServiceError):
     """Sonarr/Radarr could not be reached or refused; the message says which and why."""
 
 
+def configured(kind: str) -> bool:
+    return bool(config.get(f"{kind.upper()}_URL") and config.get(f"{kind.upper()}_API_KEY"))
+
+
 def client(kind: str, timeout: float = 30.0) -> "Client":
-    """The client of Sonarr or Radarr as configured (SONARR_URL/SONARR_API_KEY, RADARR_...)."""
-    name = kind.upper()
-    return Client(kind, getattr(settings, f"{name}_URL"), getattr(settings, f"{name}_API_KEY"), timeout)
+    """The client of Sonarr or Radarr with the settings in force (mediasuite.config)."""
+    return Client(kind, config.get(f"{kind.upper()}_URL"), config.get(f"{kind.upper()}_API_KEY"), timeout)
 
 
 class Client:
     def __init__(self, kind: str, url: str, api_key: str, timeout: float = 30.0):
         self.kind, self.label = kind, LABEL[kind]
         if not url or not api_key:
-            name = kind.upper()
-            raise ArrError(f"{self.label} is not configured: set {name}_URL and {name}_API_KEY.")
+            raise ArrError(not_configured(kind))
         self.base = url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["X-Api-Key"] = api_key

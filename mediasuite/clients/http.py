@@ -69,6 +69,18 @@ def limiter(name: str) -> RateLimiter:
         return _limiters.setdefault(name, RateLimiter())
 
 
+def said(response: requests.Response) -> str:
+    """The service's own words in an error answer (`status_message`, `message` or `error`), if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    said = body.get("status_message") or body.get("message") or body.get("error") or ""
+    return str(said)[:200] if isinstance(said, (str, int)) else ""
+
+
 def request(session: requests.Session, method: str, url: str, *, what: str, timeout: float = 20.0,
             rate: RateLimiter | None = None, accept: tuple[int, ...] = (), key_setting: str = "",
             **kwargs) -> requests.Response:
@@ -94,7 +106,8 @@ def request(session: requests.Session, method: str, url: str, *, what: str, time
         if response.status_code in accept:
             return response
         if response.status_code in (401, 403):
-            raise ServiceError(f"{what} refused the API key ({response.status_code}); check "
+            words = f": {said(response)}" if said(response) else ""
+            raise ServiceError(f"{what} refused the API key ({response.status_code}{words}); check "
                                f"{key_setting or 'its setting'}.")
         if response.status_code >= 400:
             raise ServiceError(f"{what} answered {response.status_code}: {response.text[:200]}")

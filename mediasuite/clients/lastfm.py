@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
-from django.conf import settings
+
+from .. import config
+from .connections import not_configured
 
 # https://www.last.fm/api/errorcodes
 AUTH_ERRORS = {4, 9, 10, 14, 26}
@@ -36,15 +38,15 @@ class Play:
 
 class Client:
     def __init__(self, api_key: str | None = None, base_url: str | None = None, timeout=TIMEOUT):
-        self.api_key = settings.LASTFM_API_KEY if api_key is None else api_key
-        self.base_url = base_url or settings.LASTFM_API_URL
+        self.api_key = config.get("LASTFM_API_KEY") if api_key is None else api_key
+        self.base_url = base_url or config.get("LASTFM_API_URL")
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
 
     def call(self, method: str, **params) -> dict:
         if not self.api_key:
-            raise LastfmError("Last.fm is not configured: set LASTFM_API_KEY (and LASTFM_USER).")
+            raise LastfmError(not_configured("lastfm"))
         query = {"method": method, "api_key": self.api_key, "format": "json", **params}
         try:
             response = self.session.get(self.base_url, params=query, timeout=self.timeout)
@@ -85,7 +87,7 @@ class Client:
         The track playing now (no date, @attr.nowplaying) is not a play yet: it is skipped.
         """
         if not user:
-            raise LastfmError("Last.fm is not configured: set LASTFM_USER.")
+            raise LastfmError(not_configured("lastfm"))
         plays = []
         page = 1
         while True:

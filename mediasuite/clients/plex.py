@@ -7,20 +7,22 @@ whose `Guid` list holds `tvdb://<id>`); its episodes come from
 """
 
 import requests
-from django.conf import settings
 
+from mediasuite import config
+
+from .connections import not_configured
 from .http import ServiceError, limiter, request
 
 
 def configured() -> bool:
-    return bool(settings.PLEX_URL and settings.PLEX_TOKEN)
+    return bool(config.get("PLEX_URL") and config.get("PLEX_TOKEN"))
 
 
 def _get(path: str, **params) -> dict:
     if not configured():
-        raise ServiceError("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
-    response = request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}{path}", params=params,
-                       headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"},
+        raise ServiceError(not_configured("plex"))
+    response = request(requests.Session(), "GET", f"{config.get('PLEX_URL').rstrip('/')}{path}", params=params,
+                       headers={"X-Plex-Token": config.get("PLEX_TOKEN"), "Accept": "application/json"},
                        what="Plex", key_setting="PLEX_TOKEN", rate=limiter("plex"), timeout=10)
     try:
         return response.json().get("MediaContainer") or {}

@@ -5,22 +5,23 @@ is found through /find/{tvdb_id}?external_source=tvdb_id first.
 """
 
 import requests
-from django.conf import settings
 
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
 from mediasuite.clients.http import ServiceError, limiter, request
 
 
 def _get(path: str, missing_ok: bool = False, **params) -> dict:
     """The JSON answer of GET `path`; with `missing_ok` a 404 (no such movie/series) is an empty answer."""
-    key = settings.TMDB_API_KEY
+    key = config.get("TMDB_API_KEY")
     if not key:
-        raise ServiceError("TMDB is not configured: set TMDB_API_KEY.")
+        raise ServiceError(not_configured("tmdb"))
     session = requests.Session()
     if key.startswith("eyJ"):  # a v4 read access token
         session.headers["Authorization"] = f"Bearer {key}"
     else:
         params["api_key"] = key
-    url = f"{settings.TMDB_API_URL.rstrip('/')}{path}"
+    url = f"{config.get('TMDB_API_URL').rstrip('/')}{path}"
     response = request(session, "GET", url, params=params, what="TMDB", rate=limiter("tmdb"),
                        key_setting="TMDB_API_KEY", accept=(404,) if missing_ok else ())
     return {} if response.status_code == 404 else response.json()

@@ -3,15 +3,17 @@
 import requests
 from django.conf import settings
 
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
 from mediasuite.clients.http import ServiceError, request
 
 
 def _session() -> tuple[requests.Session, str]:
     """A session logged in with TVDB_API_KEY (POST /login gives the bearer token), and the API base."""
-    key = settings.TVDB_API_KEY
+    key = config.get("TVDB_API_KEY")
     if not key:
-        raise ServiceError("TVDB is not configured: set TVDB_API_KEY.")
-    base = settings.TVDB_API_URL.rstrip("/")
+        raise ServiceError(not_configured("tvdb"))
+    base = config.get("TVDB_API_URL").rstrip("/")
     session = requests.Session()
     login = request(session, "POST", f"{base}/login", json={"apikey": key}, what="TVDB",
                     key_setting="TVDB_API_KEY").json()

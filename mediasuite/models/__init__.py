@@ -1,4 +1,5 @@
 from .accounts import Club, Membership, User
+from .connections import Connection, SettingsRevision
 from .events import Event
 from .services import ServiceState, TrackPlay
 from .supervision import Desired, Lease, SupervisorNode, Unit, UnitState
@@ -6,12 +7,14 @@ from .system import NotifierCursor, UpdateJob
 
 __all__ = [
     "Club",
+    "Connection",
     "Desired",
     "Event",
     "Lease",
     "Membership",
     "NotifierCursor",
     "ServiceState",
+    "SettingsRevision",
     "SupervisorNode",
     "TrackPlay",
     "Unit",

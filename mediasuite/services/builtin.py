@@ -20,4 +20,5 @@ register(Service(
     check="mediasuite.services.tracker.check",
     interval=120,
     counters=("tracks_found",),
+    needs=("lastfm",),
 ))

@@ -14,6 +14,7 @@ module (autodiscovered, like `admin.py`):
         interval=settings.CHANNELS_SCAN_INTERVAL,   # default seconds between two checks
         counters=("channels_found", "files_added"),
         active_by_default=True,
+        needs=(),                                   # connections it needs (e.g. ("rtorrent", "sftp"))
     ))
 
     # recorder/background.py
@@ -72,6 +73,9 @@ class Service:
     counters: tuple[str, ...] = ()
     # The state a new installation starts in; after that the operator's choice is kept.
     active_by_default: bool = False
+    # The connections (mediasuite/clients/connections.py) it cannot work without: health lists those
+    # not configured while the service is active.
+    needs: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -1,8 +1,8 @@
 """The built-in `tracker` service: stores a Last.fm user's new plays, once each."""
 
-from django.conf import settings
-
+from .. import config
 from ..clients import lastfm
+from ..clients.connections import not_configured
 from ..models import TrackPlay
 from .registry import Report
 
@@ -27,10 +27,9 @@ def new_plays(user: str, plays: list[lastfm.Play]) -> list[TrackPlay]:
 
 def check(state) -> Report:
     """Read the recent tracks since the last stored play; count and store the new ones."""
-    user = settings.LASTFM_USER
-    missing = [name for name in ("LASTFM_API_KEY", "LASTFM_USER") if not getattr(settings, name)]
-    if missing:
-        return Report(error=f"Last.fm is not configured: set {' and '.join(missing)}.")
+    user = config.get("LASTFM_USER")
+    if not (user and config.get("LASTFM_API_KEY")):
+        return Report(error=not_configured("lastfm"))
     latest = (TrackPlay.objects.filter(user=user).order_by("-played_at")
               .values_list("played_at", flat=True).first())
     client = lastfm.Client()

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
+
 logger = logging.getLogger("mediasuite.seedbox")
 
 KEY_FIELD = "mediasuite"
@@ -68,21 +71,22 @@ class ScgiTransport(xmlrpc.client.Transport):
 
 
 class Client:
-    def __init__(self, url: str, timeout: float = 30.0):
+    def __init__(self, url: str | None = None, timeout: float = 30.0):
+        url = config.get("SEEDBOX_RTORRENT_URL") if url is None else url
         if not url:
-            raise RtorrentError("rTorrent is not configured: set SEEDBOX_RTORRENT_URL "
-                                "(scgi://host:port or https://host/RPC2).")
-        self.url = url
+            raise RtorrentError(not_configured("rtorrent"))
         parsed = urlparse(url)
+        # Where it is, for messages: the URL without the user and password it may hold.
+        self.url = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()
         if parsed.scheme == "scgi":
             if not parsed.hostname or not parsed.port:
-                raise RtorrentError(f"SEEDBOX_RTORRENT_URL {url!r}: an SCGI URL needs a host and a port.")
+                raise RtorrentError(f"The rTorrent URL {self.url!r}: an SCGI URL needs a host and a port.")
             self.proxy = xmlrpc.client.ServerProxy(f"http://{parsed.hostname}:{parsed.port}/RPC2",
                                                    transport=ScgiTransport(timeout))
         elif parsed.scheme in ("http", "https"):
             self.proxy = xmlrpc.client.ServerProxy(url)
         else:
-            raise RtorrentError(f"SEEDBOX_RTORRENT_URL {url!r}: use scgi://, http:// or https://.")
+            raise RtorrentError(f"The rTorrent URL {self.url!r}: use scgi://, http:// or https://.")
 
     def call(self, method: str, *args):
         try:
@@ -91,7 +95,7 @@ class Client:
             raise RtorrentError(f"rTorrent refused {method}: {exc.faultString}") from exc
         except (OSError, xmlrpc.client.ProtocolError, xmlrpc.client.ResponseError) as exc:
             raise RtorrentError(f"rTorrent at {self.url} did not answer {method}: {exc}. "
-                                "Check SEEDBOX_RTORRENT_URL and that rTorrent is running.") from exc
+                                "Check its URL in Settings → Connections and that rTorrent runs.") from exc
 
     def version(self) -> str:
         return self.call("system.client_version")

@@ -7,6 +7,7 @@ own channel so several files move in parallel (bench/sftp_throughput.py).
 Remote paths are POSIX whatever the local OS (`posixpath`).
 """
 
+import io
 import logging
 import posixpath
 import stat
@@ -16,9 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import paramiko
-from django.conf import settings
 from paramiko.buffered_pipe import BufferedPipe
 from paramiko.sftp import CMD_DATA, CMD_READ, CMD_STATUS, int64
+
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
 
 logger = logging.getLogger("mediasuite.seedbox")
 
@@ -40,7 +43,7 @@ class PathOutsideRoot(SftpError):
 
 def remote_root(root: str | None = None) -> str:
     """SEEDBOX_REMOTE_ROOT normalised; refused unless it is an absolute folder other than /."""
-    given = root if root is not None else settings.SEEDBOX_REMOTE_ROOT
+    given = root if root is not None else config.get("SEEDBOX_REMOTE_ROOT")
     normal = posixpath.normpath(given) if given else ""
     if not normal.startswith("/") or normal == "/":
         raise PathOutsideRoot("SEEDBOX_REMOTE_ROOT must be an absolute folder (not /) on the seedbox.")
@@ -78,19 +81,30 @@ class _ByteArrayPipe(BufferedPipe):
         return bytes(self._buffer[:limit])
 
 
+def private_key(text: str) -> paramiko.PKey:
+    """An OpenSSH or PEM private key (Ed25519, ECDSA or RSA) as text, as Settings → Connections keeps it."""
+    for kind in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            return kind.from_private_key(io.StringIO(text.strip() + "\n"))
+        except paramiko.SSHException:
+            continue
+    raise SftpError("The SFTP private key is not an unencrypted Ed25519, ECDSA or RSA private key.")
+
+
 class Connection:
     """One SSH transport; `sftp()` opens a channel (one per thread)."""
 
     def __init__(self, host=None, port=None, user=None, key_file=None, password=None, known_hosts=None,
                  timeout: float = 30.0):
-        host = host or settings.SEEDBOX_SFTP_HOST
-        port = port or settings.SEEDBOX_SFTP_PORT
-        user = user or settings.SEEDBOX_SFTP_USER
-        key_file = key_file if key_file is not None else settings.SEEDBOX_SFTP_KEY_FILE
-        password = password if password is not None else settings.SEEDBOX_SFTP_PASSWORD
-        known_hosts = known_hosts if known_hosts is not None else settings.SEEDBOX_SFTP_KNOWN_HOSTS
+        host = host or config.get("SEEDBOX_SFTP_HOST")
+        port = int(port or config.get("SEEDBOX_SFTP_PORT"))
+        user = user or config.get("SEEDBOX_SFTP_USER")
+        key_file = key_file if key_file is not None else config.get("SEEDBOX_SFTP_KEY_FILE")
+        password = password if password is not None else config.get("SEEDBOX_SFTP_PASSWORD")
+        known_hosts = known_hosts if known_hosts is not None else config.get("SEEDBOX_SFTP_KNOWN_HOSTS")
+        key_text = config.get("SEEDBOX_SFTP_KEY") if key_file is None else ""
         if not host or not user:
-            raise SftpError("SFTP is not configured: set SEEDBOX_SFTP_HOST and SEEDBOX_SFTP_USER.")
+            raise SftpError(not_configured("sftp"))
         self.where = f"{user}@{host}:{port}"
         try:
             self.transport = paramiko.Transport((host, port), default_window_size=WINDOW,
@@ -100,16 +114,17 @@ class Connection:
             options.ciphers = [c for c in CIPHERS if c in options.ciphers] or options.ciphers
             self.transport.start_client(timeout=timeout)
             self._check_host_key(host, port, known_hosts)
-            if key_file:
-                self.transport.auth_publickey(user, paramiko.PKey.from_path(key_file))
+            if key_text or key_file:
+                self.transport.auth_publickey(user, private_key(key_text) if key_text
+                                              else paramiko.PKey.from_path(key_file))
             elif password:
                 self.transport.auth_password(user, password)
             else:
-                raise SftpError("SFTP needs SEEDBOX_SFTP_KEY_FILE or SEEDBOX_SFTP_PASSWORD.")
+                raise SftpError("SFTP needs a private key or a password: set one in Settings → Connections.")
         except (OSError, paramiko.SSHException) as exc:
             self.close()
-            raise SftpError(f"SFTP to {self.where} failed: {exc}. Check the SEEDBOX_SFTP_* settings.") \
-                from exc
+            raise SftpError(f"SFTP to {self.where} failed: {exc}. Check the SFTP connection in Settings "
+                            "→ Connections.") from exc
         self.transport.set_keepalive(30)
 
     def _check_host_key(self, host, port, known_hosts):

@@ -3,8 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import requests
-from django.conf import settings
 
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
 from mediasuite.clients.http import ServiceError, request
 
 TORZNAB_NS = "{http://torznab.com/schemas/2015/feed}"
@@ -13,10 +14,12 @@ CATEGORIES = {"movie": "2000", "series": "5000"}
 
 def _query(**params) -> ET.Element:
     """The indexer's XML answer to `?t=...`; its <error> (a wrong API key ...) raised as a ServiceError."""
-    if not settings.TORZNAB_URL:
-        raise ServiceError("No indexer is configured: set TORZNAB_URL (and TORZNAB_API_KEY).")
-    params["apikey"] = settings.TORZNAB_API_KEY
-    response = request(requests.Session(), "GET", settings.TORZNAB_URL, params=params, what="The indexer")
+    url = config.get("TORZNAB_URL")
+    if not url:
+        raise ServiceError(not_configured("indexer"))
+    params["apikey"] = config.get("TORZNAB_API_KEY")
+    response = request(requests.Session(), "GET", url, params=params, what="The indexer",
+                       key_setting="TORZNAB_API_KEY")
     try:
         root = ET.fromstring(response.content)
     except ET.ParseError as exc:

@@ -17,6 +17,9 @@ POST /api/webhooks/{webhook.id}/{webhook.token}[?wait=true]
   seconds, or when told by rate_limit(), 429 with a Retry-After header and the body
   {"message": "You are being rate limited.", "retry_after": <seconds>, "global": false}.
 
+GET /api/webhooks/{webhook.id}/{webhook.token} ("Get Webhook with Token"): 200 with the webhook
+object (its `name`), 404 Unknown Webhook for another id or token.
+
 A real HTTP server on 127.0.0.1 (a thread), so child processes can use it too.
 Every request is kept in `requests` as (monotonic time, status, body).
 """
@@ -117,6 +120,18 @@ class FakeDiscord:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                path = urlparse(self.path).path.rstrip("/")
+                known = path == f"/api/webhooks/{fake.webhook_id}/{fake.token}"
+                body = {"type": 1, "id": fake.webhook_id, "name": "MediaSuite alerts", "channel_id": "1",
+                        "guild_id": "1", "token": fake.token} if known else UNKNOWN_WEBHOOK
+                data = json.dumps(body).encode()
+                self.send_response(200 if known else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}

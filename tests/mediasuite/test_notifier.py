@@ -92,7 +92,8 @@ def test_without_a_webhook_the_check_says_what_to_set(settings, db):
     settings.DISCORD_WEBHOOK_URL = ""
     control.start(None, "notifier")
     state = check_now()
-    assert "set DISCORD_WEBHOOK_URL" in state.last_error
+    assert "Discord is not configured: set it in Settings → Connections (/settings/connections/#discord)" \
+        in state.last_error
     assert not NotifierCursor.objects.exists()
 
 

@@ -94,9 +94,10 @@ def test_unknown_user_and_missing_configuration_are_explained(fake, tracker, set
     settings.LASTFM_USER = "nobody"
     assert "does not know this user" in check_now().last_error
     settings.LASTFM_USER = ""
-    assert check_now().last_error == "Last.fm is not configured: set LASTFM_USER."
+    missing = "Last.fm is not configured: set it in Settings → Connections (/settings/connections/#lastfm)."
+    assert check_now().last_error == missing
     settings.LASTFM_API_KEY = ""
-    assert check_now().last_error == "Last.fm is not configured: set LASTFM_API_KEY and LASTFM_USER."
+    assert check_now().last_error == missing
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -56,7 +56,7 @@ def test_rtorrent_over_http_adds_and_polls(seedbox, rpc2_mount):
 
 def test_bad_rtorrent_urls_say_what_to_fix():
     for url in ("", "ftp://x", "scgi://hostonly"):
-        with pytest.raises(rtorrent.RtorrentError, match="SEEDBOX_RTORRENT_URL"):
+        with pytest.raises(rtorrent.RtorrentError, match="rTorrent (is not configured: set it in|URL)"):
             rtorrent.Client(url)
 
 

@@ -98,4 +98,4 @@ def test_activity_page_buttons(page, spawn, make_user):
 
     page.click("#test-connections")
     page.locator('[data-connection="rtorrent"]').wait_for()
-    assert "SEEDBOX_RTORRENT_URL" in page.locator('[data-connection="rtorrent"]').inner_text()
+    assert "Settings → Connections" in page.locator('[data-connection="rtorrent"]').inner_text()

@@ -143,5 +143,5 @@ def test_connections_report_each_endpoint(seedbox, seedbox_settings, sonarr, peo
     assert results["rtorrent"]["ok"] and results["rtorrent"]["message"].startswith("rTorrent 0.")
     assert results["sftp"]["ok"] and str(seedbox.remote_root) in results["sftp"]["message"]
     assert results["sonarr"]["ok"] and "Sonarr" in results["sonarr"]["message"]
-    assert not results["radarr"]["ok"] and "RADARR_URL" in results["radarr"]["message"]
-    assert not results["indexer"]["ok"] and "TORZNAB_URL" in results["indexer"]["message"]
+    assert not results["radarr"]["ok"] and "/settings/connections/#radarr" in results["radarr"]["message"]
+    assert not results["indexer"]["ok"] and "/settings/connections/#indexer" in results["indexer"]["message"]

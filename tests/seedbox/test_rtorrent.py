@@ -46,7 +46,7 @@ def test_unreachable_rtorrent_is_a_clear_error():
     try:
         client.version()
     except rtorrent.RtorrentError as exc:
-        assert "SEEDBOX_RTORRENT_URL" in str(exc)
+        assert "rTorrent at scgi://127.0.0.1" in str(exc) and "Settings → Connections" in str(exc)
     else:
         raise AssertionError("expected RtorrentError")
 

@@ -72,7 +72,7 @@ def test_lock_a_video_given_whole(client, db):
 def test_search_with_services_down_is_502(client, settings, db):
     settings.TMDB_API_KEY = settings.YOUTUBE_API_KEY = ""
     answer = client.post(f"{URL}/search", {"title": "The Matrix"}, format="json")
-    assert answer.status_code == 502 and "TMDB_API_KEY" in answer.json()["error"]
+    assert answer.status_code == 502 and "/settings/connections/#tmdb" in answer.json()["error"]
     assert not TrailerEntry.objects.exists()
 
 

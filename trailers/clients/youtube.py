@@ -9,6 +9,8 @@ import re
 import requests
 from django.conf import settings
 
+from mediasuite import config
+from mediasuite.clients.connections import not_configured
 from mediasuite.clients.http import ServiceError, limiter, request
 
 DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -53,10 +55,10 @@ def check() -> str:
 
 
 def _get(path: str, **params) -> dict:
-    key = settings.YOUTUBE_API_KEY
+    key = config.get("YOUTUBE_API_KEY")
     if not key:
-        raise ServiceError("YouTube is not configured: set YOUTUBE_API_KEY.")
-    url = f"{settings.YOUTUBE_API_URL.rstrip('/')}/{path}"
+        raise ServiceError(not_configured("youtube"))
+    url = f"{config.get('YOUTUBE_API_URL').rstrip('/')}/{path}"
     response = request(requests.Session(), "GET", url, params={**params, "key": key}, what="YouTube",
                        rate=limiter("youtube"), accept=(400, 403))
     if response.status_code in (400, 403):
