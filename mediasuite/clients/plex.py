@@ -21,7 +21,8 @@ def configured() -> bool:
 def _get(path: str, **params) -> dict:
     if not configured():
         raise ServiceError(not_configured("plex"))
-    response = request(requests.Session(), "GET", f"{config.get('PLEX_URL').rstrip('/')}{path}", params=params,
+    base = config.get("PLEX_URL").rstrip("/")
+    response = request(requests.Session(), "GET", f"{base}{path}", params=params,
                        headers={"X-Plex-Token": config.get("PLEX_TOKEN"), "Accept": "application/json"},
                        what="Plex", key_setting="PLEX_TOKEN", rate=limiter("plex"), timeout=10)
     try:
