@@ -25,9 +25,9 @@ def fake_tvdb(settings):
         yield fake
 
 
-def test_unconfigured_and_refused_name_the_setting(sonarr, settings):
+def test_unconfigured_and_refused_name_the_setting(db, sonarr, settings):
     settings.RADARR_URL = ""
-    with pytest.raises(arr.ArrError, match="RADARR_URL and RADARR_API_KEY"):
+    with pytest.raises(arr.ArrError, match=r"Radarr is not configured: set it in Settings → Connections"):
         arr.client(arr.RADARR)
     settings.SONARR_API_KEY = "wrong"
     with pytest.raises(arr.ArrError, match="check SONARR_API_KEY"):

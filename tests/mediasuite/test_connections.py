@@ -99,7 +99,8 @@ def test_a_wrong_key_fails_its_test_with_the_service_message(root, sonarr, setti
     assert save(root, "sonarr", wrong).status_code == 200
     result = root.post("/api/connections/sonarr/test", {}, format="json").json()
     assert result == {"name": "sonarr", "ok": False,
-                      "message": "Sonarr refused the API key; check SONARR_API_KEY."}
+                      "message": f"Sonarr at {sonarr.url} (GET system/status) refused the API key "
+                                 "(401: Unauthorized); check SONARR_API_KEY."}
     assert root.get("/api/connections/sonarr").json()["test"]["ok"] is False
 
     # The form's values are tried before they are saved, and the saved ones stay.

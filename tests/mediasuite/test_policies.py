@@ -78,7 +78,16 @@ def club_a_objects(people, club):
     from rest_framework.authtoken.models import Token
 
     from channels_app.models import AccessToken, Channel, VideoFile
-    from mediasuite.models import Event, Lease, ServiceState, SupervisorNode, TrackPlay, Unit, UpdateJob
+    from mediasuite.models import (
+        Connection,
+        Event,
+        Lease,
+        ServiceState,
+        SupervisorNode,
+        TrackPlay,
+        Unit,
+        UpdateJob,
+    )
     from recorder.models import CameraSession, ClubStorage, Court, Recording
     from seedbox.models import Torrent
     from trailers.models import TrailerEntry
@@ -111,6 +120,7 @@ def club_a_objects(people, club):
         ClubStorage: ClubStorage.objects.create(club=club, retention_days=30),
         Torrent: Torrent.objects.create(infohash="a" * 40, key="k", media_type="movie", tmdb_id=603),
         TrailerEntry: TrailerEntry.objects.create(media_type="movie", external_id=603),
+        Connection: Connection.objects.create(name="sonarr", values={"SONARR_URL": "http://127.0.0.1:9"}),
     }
 
 
