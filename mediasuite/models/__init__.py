@@ -2,12 +2,13 @@ from .accounts import Club, Membership, User
 from .events import Event
 from .services import ServiceState, TrackPlay
 from .supervision import Desired, Lease, SupervisorNode, Unit, UnitState
-from .system import NotifierCursor, UpdateJob
+from .system import Installation, NotifierCursor, UpdateJob
 
 __all__ = [
     "Club",
     "Desired",
     "Event",
+    "Installation",
     "Lease",
     "Membership",
     "NotifierCursor",
