@@ -33,11 +33,12 @@ lint: $(VENV)/.test-deps
 # The whole suite on the configured database (DATABASE_URL/REDIS_URL, as CI
 # sets them), then the core again on the embedded SQLite default when another
 # database was configured (make run's own test always uses the embedded
-# default, so it runs once). Test files run in parallel (pytest-xdist), each
-# worker on its own data directory, test database and queue (tests/settings.py);
-# the suite mostly waits on real processes, so more workers than cores pay.
+# default, so it runs once). Tests run in parallel (pytest-xdist), each worker
+# on its own data directory, test database and queue (tests/settings.py); the
+# suite mostly waits on real processes, so more workers than cores pay. Tests
+# marked xdist_group run one after another on one worker.
 TEST_WORKERS ?= 4
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 test: $(VENV)/.test-deps
 	bin/ensure-debian-packages $(TEST_DEBS)
 	$(BIN)/ruff check .
