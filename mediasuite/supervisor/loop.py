@@ -162,6 +162,7 @@ class Supervisor:
         for child in doomed:
             child.then = "lost"
             procs.kill_now(child)
+        for child in doomed:  # after every kill: reporting may wait on the database
             self.report_kill(child.name, child.pid, f"its lease could not be renewed for {silent:.1f}s (is "
                              "the database reachable?), so another node may take the unit over",
                              child.log_path)
