@@ -13,13 +13,15 @@ import subprocess
 import sys
 import time
 
+import environ
 import psutil
 import psycopg
 import pytest
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from mediasuite.installation import installation_id
-from mediasuite.models import Unit, UnitState
+from mediasuite.models import UnitState
 from mediasuite.supervisor import control
 from tests.conftest import ROOT, database_url, wait_for
 
@@ -29,19 +31,27 @@ UNITS = ["demo-camera", "channel-demo-mix", "demo-beat"]
 NODE = f"host{os.getpid()}"
 HOLD = 60.0
 
-# What a test reads of an installation, through its own database (a separate process per installation).
-SNAPSHOT = """
-import json
-from mediasuite.installation import installation_id
-from mediasuite.models import Event, Unit
-print(json.dumps({
-    "installation": installation_id(),
-    "units": {u.name: {"state": u.state, "pid": u.pid, "failures": u.consecutive_failures}
-              for u in Unit.objects.all()},
-    "events": list(Event.objects.filter(kind__startswith="unit.").exclude(kind="unit.created")
-                   .order_by("id").values_list("kind", "subject_id", "payload")),
-}))
-"""
+
+def open_database(url: str):
+    """A connection of its own to the database at `url` (outside Django's configured ones)."""
+    return ConnectionHandler({"default": environ.Env.db_url_config(url)})["default"]
+
+
+def snapshot(db) -> dict:
+    """What the test reads of one installation: its id, its units, the unit events after their creation."""
+    with db.cursor() as cursor:
+        cursor.execute("SELECT uid FROM mediasuite_installation")
+        (installation,) = cursor.fetchone() or (None,)  # made by the first supervisor to start
+        cursor.execute("SELECT name, state, pid, consecutive_failures FROM mediasuite_unit")
+        units = {name: {"state": state, "pid": pid, "failures": failures}
+                 for name, state, pid, failures in cursor.fetchall()}
+        cursor.execute("SELECT kind, subject_id, payload FROM mediasuite_event WHERE kind LIKE 'unit.%%' "
+                       "AND kind <> 'unit.created' ORDER BY id")
+        events = [(kind, subject, payload if isinstance(payload, dict) else json.loads(payload))
+                  for kind, subject, payload in cursor.fetchall()]
+    return {"installation": installation, "units": units, "events": events}
+
+
 CREATE = """
 from mediasuite.models import Desired
 from mediasuite.supervisor import control
@@ -55,10 +65,6 @@ def manage(env, *args) -> str:
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
-
-
-def snapshot(env) -> dict:
-    return json.loads(manage(env, "shell", "-c", SNAPSHOT).strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -81,10 +87,13 @@ def second_database(tmp_path):
 
 @pytest.fixture
 def installations(spawn, process_env, second_database, tmp_path):
-    """(env of the first, env of the second): the test's own database and a migrated second one."""
+    """{"first": (env, database), "second": ...}: the test's own database and a migrated second one."""
     second = {**process_env, "MEDIASUITE_DATA_DIR": str(tmp_path / "second"), "DATABASE_URL": second_database}
     manage(second, "migrate", "--noinput", "-v0")
-    yield process_env, second
+    dbs = {"first": open_database(database_url()), "second": open_database(second_database)}
+    yield {"first": (process_env, dbs["first"]), "second": (second, dbs["second"])}
+    for db in dbs.values():
+        db.close()
     for proc in psutil.process_iter():  # never leave a unit process behind, even when the test failed
         try:
             if proc.environ().get("MEDIASUITE_NODE") == NODE:
@@ -100,8 +109,8 @@ def tagged_installation(pid) -> str | None:
         return None
 
 
-def all_running(env) -> dict | None:
-    seen = snapshot(env)
+def all_running(db) -> dict | None:
+    seen = snapshot(db)
     units = seen["units"]
     ok = sorted(units) == sorted(UNITS) and all(
         u["state"] == UnitState.RUNNING and alive(u["pid"]) for u in units.values())
@@ -110,17 +119,17 @@ def all_running(env) -> dict | None:
 
 @pytest.mark.processes
 def test_two_installations_on_one_host_never_kill_each_others_processes(spawn, installations):
-    first, second = installations
+    (_, first_db), (second, second_db) = installations["first"], installations["second"]
     for name in UNITS:
         control.ensure_unit(name, "heartbeat", {"interval": 1.0}, desired="running")
     manage(second, "shell", "-c", CREATE.format(names=UNITS))
 
     spawn("supervise-first", "supervise", "--node", NODE, env=FAST)
-    wait_for(lambda: all_running(first), timeout=40, interval=0.5, message="the first installation's units")
+    wait_for(lambda: all_running(first_db), timeout=40, message="the first installation's units")
     spawn("supervise-second", "supervise", "--node", NODE, env={**FAST, **second})
-    before = {"first": wait_for(lambda: all_running(first), timeout=40, interval=0.5,
+    before = {"first": wait_for(lambda: all_running(first_db), timeout=40,
                                 message="the first installation's units"),
-              "second": wait_for(lambda: all_running(second), timeout=40, interval=0.5,
+              "second": wait_for(lambda: all_running(second_db), timeout=40,
                                  message="the second installation's units")}
     pids = {side: {name: u["pid"] for name, u in seen["units"].items()} for side, seen in before.items()}
     assert before["first"]["installation"] == installation_id()
@@ -134,11 +143,11 @@ def test_two_installations_on_one_host_never_kill_each_others_processes(spawn, i
     while time.monotonic() - held_from < HOLD:
         gone = [pid for side in pids.values() for pid in side.values() if not alive(pid)]
         assert not gone, f"unit processes {gone} ended while both installations ran"
-        current = dict(Unit.objects.values_list("name", "pid"))
+        current = {name: u["pid"] for name, u in snapshot(first_db)["units"].items()}
         assert current == pids["first"], f"the first installation's units changed process: {current}"
         time.sleep(1.0)
 
-    after = {"first": snapshot(first), "second": snapshot(second)}
+    after = {"first": snapshot(first_db), "second": snapshot(second_db)}
     for side, seen in after.items():
         assert {name: u["pid"] for name, u in seen["units"].items()} == pids[side], side
         assert all(u["state"] == UnitState.RUNNING and u["failures"] == 0
