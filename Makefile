@@ -33,13 +33,18 @@ lint: $(VENV)/.test-deps
 # The whole suite on the configured database (DATABASE_URL/REDIS_URL, as CI
 # sets them), then the core again on the embedded SQLite default when another
 # database was configured (make run's own test always uses the embedded
-# default, so it runs once).
+# default, so it runs once). Tests run in parallel (pytest-xdist), each worker
+# on its own data directory, test database and queue (tests/settings.py); the
+# suite mostly waits on real processes, so more workers than cores pay. Tests
+# marked xdist_group run one after another on one worker.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 test: $(VENV)/.test-deps
 	bin/ensure-debian-packages $(TEST_DEBS)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest --durations=20
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=20
 	if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
-		env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/mediasuite -m "not browser" \
+		env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_PARALLEL) tests/mediasuite -m "not browser" \
 			--ignore tests/mediasuite/test_make_run.py; \
 	fi

@@ -3,13 +3,14 @@ from .connections import Connection, SettingsRevision
 from .events import Event
 from .services import ServiceState, TrackPlay
 from .supervision import Desired, Lease, SupervisorNode, Unit, UnitState
-from .system import NotifierCursor, UpdateJob
+from .system import Installation, NotifierCursor, UpdateJob
 
 __all__ = [
     "Club",
     "Connection",
     "Desired",
     "Event",
+    "Installation",
     "Lease",
     "Membership",
     "NotifierCursor",

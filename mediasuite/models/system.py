@@ -1,4 +1,4 @@
-"""Self-update jobs and the Discord notifier's cursor."""
+"""Self-update jobs, the Discord notifier's cursor and the installation's identity."""
 
 from django.conf import settings
 from django.db import models
@@ -71,3 +71,18 @@ class NotifierCursor(models.Model):
 
     def __str__(self):
         return f"{self.name} at event {self.last_event_id}"
+
+
+class Installation(models.Model):
+    """This installation's identity: one row (pk 1), created on first use (mediasuite.installation).
+
+    Supervised processes carry `uid` in their environment, so that a supervisor
+    only ever touches processes of its own installation, even when another one
+    on the same host has the same unit and node names.
+    """
+
+    uid = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"installation {self.uid}"

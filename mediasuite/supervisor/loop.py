@@ -5,9 +5,12 @@ Each tick: beat (node heartbeat, renew leases, drop what we lost), reap
 old failures), reconcile (read desired state from the database and act),
 sweep (end processes left by dead supervisors). Memory only remembers which
 processes this supervisor started; what should run always comes from the
-database.
+database. Every process it ends that is not its own child on request (a
+stray, a leftover, a child whose lease is lost) is reported in the unit's
+event (kind "unit.killed") and log file, naming this node and the reason.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,6 +24,8 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import events
+from ..installation import installation_id
 from ..models import Desired, Lease, SupervisorNode, Unit, UnitState
 from . import control, leases, procs, registry, transitions
 from .leases import Holder
@@ -36,7 +41,8 @@ class Supervisor:
         me = psutil.Process()
         self.node = node
         self.holder = Holder(node, me.pid, me.create_time())
-        self.tag = f"{me.pid}:{me.create_time()!r}"
+        self.tag = procs.process_tag(me)
+        self.installation = ""  # read from the database by run()
         self.children: dict[int, procs.Child] = {}
         self.held: set[int] = set()
         self.stop_requested = threading.Event()
@@ -47,13 +53,14 @@ class Supervisor:
 
     def run(self):
         registry.load()
+        self.installation = installation_id()
         self.register_node()
-        ended = procs.end_leftovers()
-        if ended:
-            log.warning("Ended %d process(es) left by a previous supervisor; their units start again "
-                        "if their desired state is running.", len(ended))
-        log.info("Supervisor node %s (pid %s) is up; tick %.2fs, lease TTL %.1fs.", self.node,
-                 self.holder.pid, settings.SUPERVISOR_TICK, settings.SUPERVISOR_LEASE_TTL)
+        if self.end_leftovers():
+            log.warning("Ended the process(es) left by a previous supervisor; their units start again "
+                        "if their desired state is running.")
+        log.info("Supervisor node %s (pid %s, installation %s) is up; tick %.2fs, lease TTL %.1fs.",
+                 self.node, self.holder.pid, self.installation, settings.SUPERVISOR_TICK,
+                 settings.SUPERVISOR_LEASE_TTL)
         while not self.stop_requested.is_set():
             self.tick()
             self.stop_requested.wait(settings.SUPERVISOR_TICK)
@@ -99,6 +106,35 @@ class Supervisor:
         self._safe(lambda: SupervisorNode.objects.filter(name=self.node, pid=self.holder.pid).delete())
         log.info("Supervisor node %s stopped.", self.node)
 
+    def report_kill(self, name: str, pid: int, why: str, log_path: str | None = None):
+        """Say who ended process `pid` of unit `name` and why: in the unit's event, its log and ours."""
+        message = f"Process {pid} of unit {name} ended by supervisor node {self.node}: {why}."
+        log.warning(message)
+        unit = None
+        try:
+            unit = Unit.objects.select_related("club", "owner").filter(name=name).first()
+            if unit is not None:
+                events.record("unit.killed", unit, club=unit.club, owner=unit.owner, message=message,
+                              payload={"pid": pid, "node": self.node, "supervisor": self.tag,
+                                       "reason": why})
+        except DatabaseError as exc:
+            log.error("Could not record the end of process %s of unit %s in the database: %s.",
+                      pid, name, exc)
+        if log_path is None and unit is not None:
+            with contextlib.suppress(LookupError):
+                log_path = registry.get(unit.kind).log_path(unit)
+        if log_path:
+            procs.note(log_path, message)
+
+    def end_leftovers(self, timeout: float | None = None) -> int:
+        """End this installation's processes whose supervisor is gone; how many were ended."""
+        ended = procs.end_leftovers(self.installation, timeout=timeout)
+        for item in ended:
+            self.report_kill(item.unit, item.pid, f"its supervisor {item.supervisor} (node "
+                             f"{item.node or '?'}) is gone; the unit starts again if its desired state "
+                             "is running")
+        return len(ended)
+
     def _safe(self, func, *args):
         try:
             return func(*args)
@@ -118,7 +154,7 @@ class Supervisor:
         silent = time.monotonic() - self.last_renewed
         if silent < 0.6 * settings.SUPERVISOR_LEASE_TTL:
             return
-        doomed = [c for c in self.children.values() if c.then != "lost"]
+        doomed = [c for c in self.children.values() if c.then != "lost" and c.poll() is None]
         if doomed:
             log.error("Could not renew the unit leases for %.1fs (is the database reachable?); killing %d "
                       "unit process(es) so that another node can take them over without running them "
@@ -126,6 +162,10 @@ class Supervisor:
         for child in doomed:
             child.then = "lost"
             procs.kill_now(child)
+        for child in doomed:  # after every kill: reporting may wait on the database
+            self.report_kill(child.name, child.pid, f"its lease could not be renewed for {silent:.1f}s (is "
+                             "the database reachable?), so another node may take the unit over",
+                             child.log_path)
 
     def renew(self):
         self.held = leases.renew(self.holder)
@@ -138,11 +178,17 @@ class Supervisor:
         self.renew()
         for child in self.children.values():
             if child.unit_id not in self.held and child.then != "lost":
-                log.error("Lost the lease of unit %s (the unit was deleted, or another node took it over "
-                          "because this one did not renew it within %ss); killing its process %s so "
-                          "that it never runs twice.", child.name, settings.SUPERVISOR_LEASE_TTL, child.pid)
                 child.then = "lost"
-                procs.kill_now(child)
+                if child.poll() is None:  # else already ended (by the node that took it over)
+                    procs.kill_now(child)
+                    self.report_kill(child.name, child.pid, self.lost_because(child), child.log_path)
+
+    def lost_because(self, child: procs.Child) -> str:
+        taker = Lease.objects.filter(unit_id=child.unit_id).values_list("node", flat=True).first()
+        if taker is None:
+            return "its unit was deleted or its lease released"
+        return (f"its lease moved to node {taker} (this node did not renew it within "
+                f"{settings.SUPERVISOR_LEASE_TTL}s), so that the unit never runs twice")
 
     def reap(self):
         for unit_id, child in list(self.children.items()):
@@ -249,12 +295,12 @@ class Supervisor:
         this host before the unit is started here, so two processes of one
         unit never overlap.
         """
-        strays = [item for item in procs.tagged_processes()
+        strays = [item for item in procs.tagged_processes(self.installation)
                   if item.unit == unit.name and item.supervisor != self.tag]
         for item in strays:
-            log.warning("Killing process %s of unit %s: its supervisor %s (node %s) lost the lease, "
-                        "this node runs the unit now.", item.pid, item.unit, item.supervisor, item.node)
             procs.signal_group(item.pgid, signal.SIGKILL)
+            self.report_kill(item.unit, item.pid, f"its lease moved to node {self.node} from supervisor "
+                             f"{item.supervisor} of node {item.node or '?'}, which did not renew it")
         deadline = time.monotonic() + STRAY_WAIT
         while any(procs.is_alive(item.pid) for item in strays):
             if time.monotonic() >= deadline:
@@ -316,7 +362,7 @@ class Supervisor:
             kind = registry.get(unit.kind)
             if kind.prepare:
                 kind.prepare(unit)
-            child = procs.spawn(unit, kind, self.node, self.tag)
+            child = procs.spawn(unit, kind, self.installation, self.node, self.tag)
         except Exception as exc:
             log.error("Cannot start unit %s (kind %s): %s. Check that the app declaring the kind is "
                       "installed and its program is on PATH.", unit.name, unit.kind, exc)
@@ -326,10 +372,10 @@ class Supervisor:
         child.had_failures = unit.consecutive_failures > 0
         self.children[unit.pk] = child
         if transitions.starting(unit.pk, self.holder, child.pid, reason) is None:
-            log.error("Unit %s vanished or changed hands while starting; killing process %s.",
-                      unit.name, child.pid)
             child.then = "lost"
             procs.kill_now(child)
+            self.report_kill(unit.name, child.pid, "the unit was deleted or changed hands while it started",
+                             child.log_path)
         else:
             log.info("Unit %s started as pid %s (%s).", unit.name, child.pid, reason)
 
@@ -337,7 +383,7 @@ class Supervisor:
         if time.monotonic() - self.last_sweep < SWEEP_EVERY:
             return
         self.last_sweep = time.monotonic()
-        procs.end_leftovers(timeout=2.0)
+        self.end_leftovers(timeout=2.0)
 
 
 def default_node_name() -> str:

@@ -1,10 +1,13 @@
 """Child processes: spawn in a session of their own, tag, stop, find leftovers.
 
-Every child carries three environment variables (inherited by whatever it
-starts): MEDIASUITE_UNIT, MEDIASUITE_NODE and MEDIASUITE_SUPERVISOR
-("<pid>:<create time>" of the supervisor that started it). A restarted
-supervisor reads them from /proc through psutil and ends every tagged process
-whose supervisor is gone: no orphan survives a crash of the supervisor.
+Every child carries four environment variables (inherited by whatever it
+starts): MEDIASUITE_INSTALLATION (mediasuite.installation), MEDIASUITE_UNIT,
+MEDIASUITE_NODE and MEDIASUITE_SUPERVISOR ("<pid>:<create time>" of the
+supervisor that started it). A restarted supervisor reads them from /proc
+through psutil and ends every tagged process of its installation whose
+supervisor is gone: no orphan survives a crash of the supervisor. Processes
+of another installation on the same host are never touched, even when their
+unit and node names are the same.
 """
 
 import contextlib
@@ -21,13 +24,14 @@ from django.conf import settings
 
 log = logging.getLogger("mediasuite.supervisor")
 
+INSTALLATION_VAR = "MEDIASUITE_INSTALLATION"
 UNIT_VAR = "MEDIASUITE_UNIT"
 NODE_VAR = "MEDIASUITE_NODE"
 SUPERVISOR_VAR = "MEDIASUITE_SUPERVISOR"
 
 
-def process_tag(pid: int | None = None) -> str:
-    proc = psutil.Process(pid or os.getpid())
+def process_tag(proc: psutil.Process) -> str:
+    """The MEDIASUITE_SUPERVISOR value of `proc`: its pid and start time, unique on this host."""
     return f"{proc.pid}:{proc.create_time()!r}"
 
 
@@ -82,22 +86,27 @@ class Child:
         return self.popen.poll()
 
 
-def spawn(unit, kind, node: str, supervisor_tag: str) -> Child:
+def spawn(unit, kind, installation: str, node: str, supervisor_tag: str) -> Child:
     """Start `unit` with its kind's command; stdout and stderr go to its log file."""
     argv = [str(part) for part in kind.command(unit)]
     log_path = kind.log_path(unit)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **{k: str(v) for k, v in ((kind.env(unit) if kind.env else {}) or {}).items()},
-           UNIT_VAR: unit.name, NODE_VAR: node, SUPERVISOR_VAR: supervisor_tag}
+           INSTALLATION_VAR: installation, UNIT_VAR: unit.name, NODE_VAR: node,
+           SUPERVISOR_VAR: supervisor_tag}
+    note(log_path, f"node {node} starts unit {unit.name}: {' '.join(argv)}")
     with open(log_path, "ab") as logfile:
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        logfile.write(f"=== {stamp} node {node} starts unit {unit.name}: {' '.join(argv)}\n".encode())
-        logfile.flush()
         popen = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR, env=env, start_new_session=True, close_fds=True,
         )
     return Child(unit_id=unit.pk, name=unit.name, popen=popen, log_path=str(log_path))
+
+
+def note(log_path, line: str):
+    """Append a supervisor's line (stamped, marked "===") to a unit's log file."""
+    with contextlib.suppress(OSError), open(log_path, "ab") as logfile:
+        logfile.write(f"=== {datetime.now(UTC).isoformat(timespec='seconds')} {line}\n".encode())
 
 
 def signal_group(pgid: int, sig: int) -> bool:
@@ -175,8 +184,8 @@ class Tagged:
     supervisor: str
 
 
-def tagged_processes() -> list[Tagged]:
-    """Every live process on this host that carries a unit tag."""
+def tagged_processes(installation: str) -> list[Tagged]:
+    """Every live process on this host that carries a unit tag of `installation`."""
     found = []
     me = os.getpid()
     for proc in psutil.process_iter():
@@ -184,7 +193,8 @@ def tagged_processes() -> list[Tagged]:
             continue
         try:
             environ = proc.environ()
-            if UNIT_VAR not in environ or proc.status() == psutil.STATUS_ZOMBIE:
+            if (UNIT_VAR not in environ or environ.get(INSTALLATION_VAR) != installation
+                    or proc.status() == psutil.STATUS_ZOMBIE):
                 continue
             found.append(Tagged(proc.pid, os.getpgid(proc.pid), environ[UNIT_VAR],
                                 environ.get(NODE_VAR, ""), environ.get(SUPERVISOR_VAR, "")))
@@ -193,14 +203,14 @@ def tagged_processes() -> list[Tagged]:
     return found
 
 
-def end_leftovers(timeout: float | None = None) -> list[Tagged]:
-    """End every tagged process whose supervisor is dead: SIGINT to its group, wait, SIGKILL once."""
-    leftovers = [t for t in tagged_processes() if not tag_is_alive(t.supervisor)]
+def end_leftovers(installation: str, timeout: float | None = None) -> list[Tagged]:
+    """End every process of `installation` whose supervisor is dead: SIGINT to its group, wait, SIGKILL once.
+
+    Returns what it ended; the caller says so in each unit's event and log.
+    """
+    leftovers = [t for t in tagged_processes(installation) if not tag_is_alive(t.supervisor)]
     if not leftovers:
         return []
-    for item in leftovers:
-        log.warning("Ending process %s of unit %s left by supervisor %s of node %s, which is gone.",
-                    item.pid, item.unit, item.supervisor, item.node or "?")
     groups = {item.pgid for item in leftovers}
     for pgid in groups:
         signal_group(pgid, signal.SIGINT)

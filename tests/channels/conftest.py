@@ -1,5 +1,6 @@
 """Channels fixtures: generated clips, channel folders, a real supervisor playing them."""
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -17,13 +18,26 @@ LONG = "long.mp4"  # 40 s, for what must happen in the middle of a file
 
 
 @pytest.fixture(scope="session")
-def clip_library(tmp_path_factory):
-    """Three 6 s H.264/AAC clips (generated once per run) and one that is not a video."""
-    folder = tmp_path_factory.mktemp("clips")
-    for name, (label, tone) in CLIPS.items():
-        make_clip(folder / name, 6.0, label=label, frequency=tone)
-    make_clip(folder / LONG, 40.0, label="LONG", frequency=330)
-    (folder / "broken.mp4").write_bytes(b"\x00not a video" * 100)
+def clip_library(tmp_path_factory, worker_id):
+    """Three 6 s H.264/AAC clips and one that is not a video, generated once per run.
+
+    The xdist workers share them (read-only; tests link them into channel
+    folders): the first to need them makes them under a lock in the run's
+    common temp folder, the others wait and reuse them.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # <run>/popen-gwN -> <run>
+    folder = root / "clips"
+    with open(root / "clips.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "complete").exists():
+            folder.mkdir(exist_ok=True)
+            for name, (label, tone) in CLIPS.items():
+                make_clip(folder / name, 6.0, label=label, frequency=tone)
+            make_clip(folder / LONG, 40.0, label="LONG", frequency=330)
+            (folder / "broken.mp4").write_bytes(b"\x00not a video" * 100)
+            (folder / "complete").touch()
     return folder
 
 

@@ -15,6 +15,10 @@ from mediasuite.roles import Role
 
 from ..conftest import ROOT, free_port, wait_for
 
+# Whole installations under supervisord (here and in test_update.py) run one at a time on one
+# xdist worker: several at once on a small machine starve each other past their start timeouts.
+pytestmark = pytest.mark.xdist_group("supervisord")
+
 
 def processes_of(data_dir):
     """Every live process started for this data directory (they inherit the variable)."""

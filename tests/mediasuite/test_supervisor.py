@@ -232,9 +232,10 @@ def test_restart_stop_and_clean_shutdown(supervisor, tmp_path):
     new = newer
 
     control.stop(None, unit)
-    wait_for(lambda: Unit.objects.get(pk=unit.pk).state == UnitState.STOPPED, timeout=10,
-             message="the unit stopped")
-    assert not alive(new.pid) and not Lease.objects.filter(unit=unit).exists()
+    # The supervisor writes the stopped state, then releases the lease: wait for both.
+    wait_for(lambda: Unit.objects.get(pk=unit.pk).state == UnitState.STOPPED
+             and not Lease.objects.filter(unit=unit).exists(), timeout=10, message="the unit stopped")
+    assert not alive(new.pid)
 
     kept_pid = Unit.objects.get(pk=other.pk).pid
     sup.stop(signal.SIGTERM)  # SIGINT to each child, release leases, exit

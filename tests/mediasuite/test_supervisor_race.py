@@ -8,8 +8,9 @@ from collections import Counter
 
 import psutil
 import pytest
+from django.conf import settings
 
-from mediasuite.models import Lease, Unit, UnitState
+from mediasuite.models import Event, Lease, Unit, UnitState
 from tests.conftest import wait_for
 
 from .test_supervisor import alive, heartbeat_unit, node, supervisor  # noqa: F401  (fixture)
@@ -114,3 +115,10 @@ def test_a_frozen_node_loses_its_units_to_another_without_running_them_twice(sup
     watch.done.set()
     watch.join()
     assert not watch.duplicates
+    # Who ended the frozen node's process, and why, is in the unit's event and its log.
+    taker = node("taker")
+    said = (f"Process {first_pid} of unit frozen ended by supervisor node {taker}: its lease moved to "
+            f"node {taker} from supervisor {a.pid}:")
+    killed = Event.objects.get(kind="unit.killed", subject_id=str(unit.pk))
+    assert killed.message.startswith(said) and killed.payload["pid"] == first_pid
+    assert said in (settings.UNIT_LOG_DIR / "frozen.log").read_text()

@@ -8,7 +8,7 @@ import pytest
 
 from .update_support import Installation, leaf_migration, migration
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("supervisord")]  # see test_make_run.py
 
 
 @pytest.fixture
