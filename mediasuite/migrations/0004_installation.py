@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mediasuite', '0002_system_update'),
+        ('mediasuite', '0003_connections'),
     ]
 
     operations = [
