@@ -105,3 +105,17 @@ def test_viewers_count_distinct_sessions_and_drop_the_idle(news, people, supervi
     assert ViewerSession.objects.filter(channel=news).count() == 2
     clients.pop()  # the second viewer stops watching
     wait_for(lambda: audience() == (1, 0), timeout=30, message="the idle viewer to drop out")
+
+
+def test_a_stored_name_with_a_line_break_cannot_inject_playlist_entries(news, people):
+    """Names stored before the validator (or written by a script) are neutralised on output."""
+    from channels_app.models import Channel
+
+    Channel.objects.filter(pk=news.pk).update(display_name="News\n#EXTINF:-1,Evil\nhttp://evil.example/x\x01")
+    token = viewers.token_for(people["player"]).key
+    client = Client()
+    lines = client.get(f"/playlist.m3u?token={token}").content.decode().splitlines()
+    assert [line for line in lines if line.startswith("#EXTINF")] == [lines[1]]
+    assert not any("evil.example" in line and not line.startswith("#EXTINF") for line in lines)
+    guide = client.get(f"/xmltv.xml?token={token}").content.decode()
+    assert ET.fromstring(guide).find("channel/display-name").text.startswith("News #EXTINF")
