@@ -34,6 +34,10 @@ class ArrError(http.ServiceError):
     """Sonarr/Radarr could not be reached or refused; the message says which and why."""
 
 
+class ArrNotConfigured(ArrError, http.NotConfigured):
+    """SONARR_URL/SONARR_API_KEY (or RADARR_...) are not set: 503."""
+
+
 def client(kind: str, timeout: float = 30.0) -> "Client":
     """The client of Sonarr or Radarr as configured (SONARR_URL/SONARR_API_KEY, RADARR_...)."""
     name = kind.upper()
@@ -45,7 +49,7 @@ class Client:
         self.kind, self.label = kind, LABEL[kind]
         if not url or not api_key:
             name = kind.upper()
-            raise ArrError(f"{self.label} is not configured: set {name}_URL and {name}_API_KEY.")
+            raise ArrNotConfigured(f"{self.label} is not configured: set {name}_URL and {name}_API_KEY.")
         self.base = url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["X-Api-Key"] = api_key

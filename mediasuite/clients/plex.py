@@ -9,7 +9,7 @@ whose `Guid` list holds `tvdb://<id>`); its episodes come from
 import requests
 from django.conf import settings
 
-from .http import ServiceError, limiter, request
+from .http import NotConfigured, ServiceError, limiter, request
 
 
 def configured() -> bool:
@@ -18,7 +18,7 @@ def configured() -> bool:
 
 def _get(path: str, **params) -> dict:
     if not configured():
-        raise ServiceError("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
+        raise NotConfigured("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
     response = request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}{path}", params=params,
                        headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"},
                        what="Plex", key_setting="PLEX_TOKEN", rate=limiter("plex"), timeout=10)

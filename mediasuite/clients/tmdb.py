@@ -7,14 +7,14 @@ is found through /find/{tvdb_id}?external_source=tvdb_id first.
 import requests
 from django.conf import settings
 
-from mediasuite.clients.http import ServiceError, limiter, request
+from mediasuite.clients.http import NotConfigured, limiter, request
 
 
 def _get(path: str, missing_ok: bool = False, **params) -> dict:
     """The JSON answer of GET `path`; with `missing_ok` a 404 (no such movie/series) is an empty answer."""
     key = settings.TMDB_API_KEY
     if not key:
-        raise ServiceError("TMDB is not configured: set TMDB_API_KEY.")
+        raise NotConfigured("TMDB is not configured: set TMDB_API_KEY.")
     session = requests.Session()
     if key.startswith("eyJ"):  # a v4 read access token
         session.headers["Authorization"] = f"Bearer {key}"

@@ -3,14 +3,14 @@
 import requests
 from django.conf import settings
 
-from mediasuite.clients.http import ServiceError, request
+from mediasuite.clients.http import NotConfigured, ServiceError, request
 
 
 def _session() -> tuple[requests.Session, str]:
     """A session logged in with TVDB_API_KEY (POST /login gives the bearer token), and the API base."""
     key = settings.TVDB_API_KEY
     if not key:
-        raise ServiceError("TVDB is not configured: set TVDB_API_KEY.")
+        raise NotConfigured("TVDB is not configured: set TVDB_API_KEY.")
     base = settings.TVDB_API_URL.rstrip("/")
     session = requests.Session()
     login = request(session, "POST", f"{base}/login", json={"apikey": key}, what="TVDB",

@@ -1,8 +1,9 @@
 """Sonarr/Radarr from the seedbox: lookup for the mapping dialog, add options, series management, the queues.
 
 Operator only (the Torrent policy). Sonarr or Radarr down or refusing is a
-502 with their reason; an id they do not know is a 404; a root folder,
-profile, season or episode they do not list is a 400 and nothing is sent.
+502 with their reason, not configured a 503 naming the settings; an id they
+do not know is a 404; a root folder, profile, season or episode they do not
+list is a 400 and nothing is sent.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -17,7 +18,7 @@ from .. import mapping, queue, series
 from ..models import MediaType
 from .torrents import Operator
 
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 502: ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 502: ErrorSerializer, 503: ErrorSerializer}
 
 
 class StrictQuery:
