@@ -38,8 +38,9 @@ def world():
     south = Club.objects.create(name="Tennis Sud", slug="tennis-sud")
     Court.objects.create(club=north, name="Court 1", camera_url="http://127.0.0.1:9/video.mjpeg")
     callers = {"anonymous": None}
-    for name, role, clubs in (("player", Role.PLAYER, [north, south]), ("club_admin", Role.CLUB_ADMIN, [north]),
-                              ("super_admin", Role.SUPER_ADMIN, [])):
+    roles = (("player", Role.PLAYER, [north, south]), ("club_admin", Role.CLUB_ADMIN, [north]),
+             ("super_admin", Role.SUPER_ADMIN, []))
+    for name, role, clubs in roles:
         user = User.objects.create_user(name, password="fuzz-pass-123", role=role)
         for club in clubs:
             Membership.objects.create(user=user, club=club)
@@ -60,14 +61,14 @@ def main():
     from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.checks import (
         content_type_conformance,
-        not_a_server_error,
         response_schema_conformance,
         status_code_conformance,
     )
     from schemathesis.core.failures import FailureGroup
 
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
+    # A documented 502 or 503 (a hosted service down or not configured) is an answer, not a failure;
+    # any other 5xx is counted below, and an undocumented one fails status_code_conformance.
+    checks = [status_code_conformance, content_type_conformance, response_schema_conformance]
     callers = world()
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     requests, statuses, by_check, by_role, seen = 0, Counter(), Counter(), Counter(), {}

@@ -43,6 +43,8 @@ class HighlightDownload(RecorderView):
 
 
 class FilesList(RecorderView):
+    extra_error_codes = ("404",)  # a club_id the user cannot see
+
     @extend_schema(
         tags=TAGS,
         responses={200: VideoFilesSerializer},

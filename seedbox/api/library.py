@@ -121,10 +121,17 @@ class SeriesDetailsView(APIView):
         return Response(series.act(request.user, tvdb_id, **serializer.validated_data))
 
 
+class QueueServiceSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="sonarr or radarr")
+    label = serializers.CharField()
+    error = serializers.CharField(help_text="Empty, or why the queue could not be read.")
+    items = serializers.ListField(child=serializers.DictField())
+
+
 class QueueView(APIView):
     permission_classes = [Operator]
 
-    @extend_schema(responses={200: dict, **ERRORS})
+    @extend_schema(responses={200: QueueServiceSerializer(many=True), **ERRORS})
     def get(self, request):
         """The download queues of Sonarr and Radarr (each configured one; a failing one says why)."""
         return Response(queue.items(request.user))
