@@ -10,13 +10,15 @@ import requests
 from tests.conftest import ROOT, start_web, wait_for
 
 
+UNSET = ("SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+
+
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DEBUG",
-                                                                "DJANGO_ALLOW_ASYNC_UNSAFE",
-                                                                "DJANGO_SETTINGS_MODULE")}
+    """`manage.py <args>` as a fresh installation would run it (the product settings)."""
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env={**clean, "DJANGO_SETTINGS_MODULE": "mediasuite.settings",
-                                                      **env})
+                          text=True, timeout=60,
+                          env={**clean, "DJANGO_SETTINGS_MODULE": "mediasuite.settings", **env})
 
 
 def mode(path):
