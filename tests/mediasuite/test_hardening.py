@@ -9,7 +9,6 @@ import requests
 
 from tests.conftest import ROOT, start_web, wait_for
 
-
 UNSET = ("SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
 
 
