@@ -10,6 +10,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from .live import admin as live_admin  # noqa: F401  (registers its screens)
+from .logins import AdminLoginForm
 from .models import Club, Membership, User
 from .policies import policy_for
 from .policies.admin import PolicyAdmin
@@ -19,6 +20,7 @@ from .supervisor import admin as supervisor_admin  # noqa: F401
 admin.site.site_header = "MediaSuite administration"
 admin.site.site_title = "MediaSuite"
 admin.site.index_title = "Operator home"
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -6,7 +6,7 @@ class MediaSuiteConfig(AppConfig):
     verbose_name = "MediaSuite"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, logins  # noqa: F401  (register the system checks, the failed sign-in counter)
         from .policies import accounts, events, services, supervision  # noqa: F401  (registers them)
         from .services import signals  # noqa: F401  (restores services in every qcluster worker)
 

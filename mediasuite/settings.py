@@ -59,6 +59,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto are believed (runweb).
 TRUSTED_PROXIES = env.list("MEDIASUITE_TRUSTED_PROXIES", default=[])
+# Sign-ins (API token, site, admin): this many failed passwords within the window, per account or per
+# address, and every attempt is refused until the window passes (mediasuite/logins.py).
+LOGIN_FAILURE_LIMIT = env.int("MEDIASUITE_LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW = env.float("MEDIASUITE_LOGIN_FAILURE_WINDOW", default=60.0)
 # Served over HTTPS (a TLS proxy in front): secure cookies, HSTS, HTTP redirected to HTTPS.
 HTTPS = env.bool("MEDIASUITE_HTTPS", default=False)
 if HTTPS:

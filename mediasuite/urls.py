@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 
-from . import views
+from . import logins, views
 from .live import urls as live_urls
 from .services import urls as services_urls
 from .supervisor import urls as supervisor_urls
@@ -30,7 +30,7 @@ parts = (live_urls, services_urls, supervisor_urls, system_urls, *app_parts)
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=logins.LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("mediasuite.api.urls")),
