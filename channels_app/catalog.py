@@ -62,26 +62,48 @@ def create(actor, *, name: str, folder: str, desired: str = Desired.RUNNING, **f
 
 
 def update(actor, channel: Channel, **changes) -> Channel:
+    """Change `channel`; a new folder must hold a playable video, else nothing is saved."""
     _check(actor, "change", channel)
     if "folder" in changes:
         changes["folder"] = paths.clean_folder(changes["folder"])
     changed = [k for k, v in changes.items() if k in EDITABLE and getattr(channel, k) != v]
+    stored = {key: getattr(channel, key) for key in changed}
     for key in changed:
         setattr(channel, key, changes[key])
-    channel.full_clean(validate_unique=False)
     try:
+        channel.full_clean(validate_unique=False)
         with transaction.atomic():
             channel.save()
             if changed:
                 _record("channel.changed", channel, actor,
                         f"Channel {channel.name} changed: {', '.join(changed)}", changed=changed)
+            if "folder" in changed:
+                _switch_folder(channel)
     except IntegrityError:
+        _restore(channel, stored)
         raise ValidationError({"number": [f"Channel number {channel.number} is taken."]}) from None
-    if "folder" in changed:
-        sync_files(channel)
-        from . import playout
-        playout.request_restart(None, channel, trigger="config")
+    except ValidationError:
+        _restore(channel, stored)
+        raise
     return channel
+
+
+def _restore(channel, stored):
+    for key, value in stored.items():
+        setattr(channel, key, value)
+
+
+def _switch_folder(channel):
+    from . import playout
+
+    fresh = Channel.objects.get(pk=channel.pk)  # not the view's prefetched files of the old folder
+    sync_files(fresh)
+    try:
+        playout.request_restart(None, fresh, trigger="config")
+    except playout.NothingToPlay:
+        raise ValidationError({"folder": [
+            f"The folder {channel.folder} has no playable video; the channel was not changed. "
+            "Put videos in it, or choose another folder."]}) from None
 
 
 def delete(actor, channel: Channel):

@@ -6,6 +6,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
+from mediasuite.text import one_line
+
 from . import playout, selection
 
 GUIDE_HOURS = 24
@@ -25,13 +27,18 @@ def m3u(channels, base: str, token: str | None) -> str:
         if channel.number is not None:
             attrs += [f'tvg-chno="{channel.number}"', f'channel-number="{channel.number}"']
         attrs.append(f'group-title="{_attr(channel.group or "MediaSuite")}"')
-        lines.append(f"#EXTINF:-1 {' '.join(attrs)},{channel.title}")
+        lines.append(f"#EXTINF:-1 {' '.join(attrs)},{one_line(channel.title)}")
         lines.append(f"{base}/hls/{channel.name}/live.m3u8{_query(token)}")
     return "\n".join(lines) + "\n"
 
 
 def _attr(text: str) -> str:
-    return text.replace('"', "'").replace("\n", " ")
+    return one_line(text).replace('"', "'")
+
+
+def _xml(text: str) -> str:
+    """Text for the guide: XML 1.0 has no control characters."""
+    return escape(one_line(text))
 
 
 def schedule(channel, hours: int = GUIDE_HOURS) -> list[tuple]:
@@ -73,12 +80,12 @@ def _time(moment) -> str:
 def xmltv(channels, base: str) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<tv generator-info-name="MediaSuite">']
     for channel in channels:
-        icon = f"<icon src={quoteattr(channel.logo)}/>" if channel.logo else ""
+        icon = f"<icon src={quoteattr(one_line(channel.logo))}/>" if channel.logo else ""
         out.append(f"  <channel id={quoteattr(channel.name)}>"
-                   f"<display-name>{escape(channel.title)}</display-name>{icon}</channel>")
+                   f"<display-name>{_xml(channel.title)}</display-name>{icon}</channel>")
     for channel in channels:
         for start, stop, title in schedule(channel):
             out.append(f"  <programme start={quoteattr(_time(start))} stop={quoteattr(_time(stop))} "
-                       f"channel={quoteattr(channel.name)}><title>{escape(title)}</title></programme>")
+                       f"channel={quoteattr(channel.name)}><title>{_xml(title)}</title></programme>")
     out.append("</tv>")
     return "\n".join(out) + "\n"

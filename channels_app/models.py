@@ -12,6 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from mediasuite.text import refuse_control_characters
+
 
 class Mode(models.TextChoices):
     SERIES = "series", "Series (alphabetical, looping)"
@@ -38,11 +40,14 @@ NAME_VALIDATOR = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,63}$",
 
 class Channel(models.Model):
     name = models.CharField(max_length=64, unique=True, validators=[NAME_VALIDATOR])
-    display_name = models.CharField(max_length=200, blank=True)
+    display_name = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
     number = models.PositiveIntegerField(null=True, blank=True, unique=True)
-    logo = models.URLField(blank=True, help_text="Image URL shown by players (tvg-logo).")
-    group = models.CharField(max_length=100, blank=True, help_text="group-title in the M3U playlist.")
-    folder = models.CharField(max_length=500, help_text="Folder of videos, relative to the channels root.")
+    logo = models.URLField(blank=True, help_text="Image URL shown by players (tvg-logo).",
+                           validators=[refuse_control_characters])
+    group = models.CharField(max_length=100, blank=True, help_text="group-title in the M3U playlist.",
+                             validators=[refuse_control_characters])
+    folder = models.CharField(max_length=500, help_text="Folder of videos, relative to the channels root.",
+                              validators=[refuse_control_characters])
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.RANDOM)
     unit = models.OneToOneField("mediasuite.Unit", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="channel")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from mediasuite.text import refuse_control_characters
+
 VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".m4v", ".avi", ".ts", ".webm", ".mpg", ".mpeg", ".flv", ".wmv"}
 
 
@@ -26,13 +28,18 @@ def clean_folder(folder) -> str:
     """A folder relative to the channels root, refused when it would leave it."""
     if not isinstance(folder, str) or not folder.strip():
         raise ValidationError({"folder": ["Give the channel's folder, relative to the channels root."]})
-    if "\x00" in folder:
-        raise ValidationError({"folder": ["A folder name cannot contain a NUL byte."]})
+    try:
+        refuse_control_characters(folder)
+    except ValidationError as exc:
+        raise ValidationError({"folder": exc.messages}) from None
     root = channels_root().resolve()
     candidate = Path(folder)
     target = (candidate if candidate.is_absolute() else root / candidate).resolve()
     if target == root or root not in target.parents:
         raise ValidationError({"folder": [f"The folder must be inside the channels root {root}."]})
+    if not target.is_dir():
+        raise ValidationError({"folder": [f"There is no folder {folder!r} under the channels root {root}; "
+                                          "create it and put videos in it first."]})
     return str(target.relative_to(root))
 
 

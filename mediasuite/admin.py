@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from . import connections_admin  # noqa: F401  (registers its screen)
 from .live import admin as live_admin  # noqa: F401  (registers its screens)
+from .logins import AdminLoginForm
 from .models import Club, Membership, User
 from .policies import policy_for
 from .policies.admin import PolicyAdmin
@@ -23,6 +24,7 @@ admin.site.index_title = "Operator home"
 # The app list is on the operator home; beside a change list it would leave the columns too little of a
 # 1280 px screen.
 admin.site.enable_nav_sidebar = False
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

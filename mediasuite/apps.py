@@ -7,7 +7,7 @@ class MediaSuiteConfig(AppConfig):
     verbose_name = "MediaSuite"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, logins  # noqa: F401  (register the system checks, the failed sign-in counter)
         from .clients import integrations  # noqa: F401  (registers the core's connections)
         from .health import core  # noqa: F401  (registers the core's health checks)
         from .policies import accounts, connections, events, services, supervision  # noqa: F401  (registers them)

@@ -29,7 +29,7 @@ LOG_DIR = DATA_DIR / "logs"
 UNITS_DIR = DATA_DIR / "units"
 for _folder in (DATA_DIR, LOG_DIR, UNITS_DIR):
     with contextlib.suppress(OSError):  # reported, with its fix, by the check mediasuite.E001
-        _folder.mkdir(parents=True, exist_ok=True)
+        _folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private to the service user
 
 
 def _secret_key() -> str:
@@ -65,6 +65,20 @@ SETTINGS_KEY = env.str("MEDIASUITE_SETTINGS_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto are believed (runweb).
+TRUSTED_PROXIES = env.list("MEDIASUITE_TRUSTED_PROXIES", default=[])
+# Sign-ins (API token, site, admin): this many failed passwords within the window, per account or per
+# address, and every attempt is refused until the window passes (mediasuite/logins.py).
+LOGIN_FAILURE_LIMIT = env.int("MEDIASUITE_LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW = env.float("MEDIASUITE_LOGIN_FAILURE_WINDOW", default=60.0)
+# Served over HTTPS (a TLS proxy in front): secure cookies, HSTS, HTTP redirected to HTTPS.
+HTTPS = env.bool("MEDIASUITE_HTTPS", default=False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("MEDIASUITE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Joining the browsers' HSTS preload list is the domain owner's choice, made outside MediaSuite.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 HOST = env.str("MEDIASUITE_HOST", default="127.0.0.1")
 PORT = env.int("MEDIASUITE_PORT", default=8000)
 ADMIN_USER = env.str("MEDIASUITE_ADMIN_USER", default="admin")
@@ -137,6 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+    with contextlib.suppress(OSError):  # it holds password hashes and tokens: 0600 (-wal and -shm follow)
+        os.close(os.open(SQLITE_PATH, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(SQLITE_PATH, 0o600)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 
-from . import metrics, views
+from . import logins, metrics, views
 from .live import urls as live_urls
 from .services import urls as services_urls
 from .supervisor import urls as supervisor_urls
@@ -34,7 +34,7 @@ urlpatterns = [
     path("states.js", views.states_js, name="states-js"),
     path("settings/connections/", views.connections_page, name="settings-connections"),
     path("metrics", metrics.view, name="metrics"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=logins.LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("mediasuite.api.urls")),

@@ -69,7 +69,8 @@ class CameraSession(models.Model):
     session_id = models.CharField(max_length=64, unique=True)
     court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="sessions")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="camera_sessions"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="camera_sessions",
+        help_text="Empty once the account is deleted: the session and its recording stay the club's.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_activity = models.DateTimeField(default=timezone.now)
@@ -124,7 +125,10 @@ class Recording(models.Model):
     session = models.OneToOneField(CameraSession, on_delete=models.CASCADE, related_name="recording")
     club = models.ForeignKey("mediasuite.Club", on_delete=models.CASCADE, related_name="recordings")
     court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="recordings")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recordings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="recordings",
+        help_text="Empty once the account is deleted: recordings outlive their author's account.",
+    )
     state = models.CharField(max_length=12, choices=RecordingState.choices, default=RecordingState.RECORDING)
     started_at = models.DateTimeField(default=timezone.now)
     stopped_at = models.DateTimeField(null=True, blank=True)

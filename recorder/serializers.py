@@ -22,8 +22,9 @@ class RecordingSerializer(serializers.ModelSerializer):
     session_id = serializers.CharField(source="session.session_id")
     terrain_id = serializers.IntegerField(source="court_id")
     club_id = serializers.IntegerField(source="club.pk")
-    user = serializers.CharField(source="user.username")
-    stopped_by = serializers.CharField(source="stopped_by.username", default=None)
+    user = serializers.CharField(source="user.username", default=None, allow_null=True,
+                                 help_text="Empty once the author's account is deleted.")
+    stopped_by = serializers.CharField(source="stopped_by.username", default=None, allow_null=True)
     is_recording = serializers.SerializerMethodField()
     elapsed_seconds = serializers.SerializerMethodField()
     remaining_seconds = serializers.SerializerMethodField()
@@ -95,7 +96,8 @@ class CameraSessionSerializer(serializers.ModelSerializer):
     terrain_id = serializers.IntegerField(source="court_id")
     terrain_name = serializers.CharField(source="court.name")
     club_id = serializers.IntegerField(source="court.club_id")
-    user = serializers.CharField(source="user.username")
+    user = serializers.CharField(source="user.username", default=None, allow_null=True,
+                                 help_text="Empty once the account is deleted.")
     is_open = serializers.BooleanField()
     recording = serializers.SerializerMethodField()
     preview = serializers.SerializerMethodField()

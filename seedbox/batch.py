@@ -3,7 +3,9 @@
 The original stopped at the first error; here every release is tried, with
 a pause of SEEDBOX_BATCH_THROTTLE seconds between two adds (rTorrent drops
 adds that come too fast), and the answer lists every item, ok or failed,
-with its message.
+with its message. Every release is checked before the first call to any
+service, and only the calls that reach rTorrent are spaced: a batch of
+invalid releases answers at once.
 """
 
 import logging
@@ -30,12 +32,32 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def download_one(actor, release: dict, media: dict, client) -> dict:
+def check_release(release: dict):
+    """Refuse a release that could not be sent, without calling anything."""
+    magnet = release.get("magnet") or ""
+    if magnet:
+        sending.magnet_infohash(magnet)
+    elif not release.get("link"):
+        raise ValidationError("The release has neither a magnet nor a download link.")
+
+
+class Pacer:
+    """Spaces the adds that reach rTorrent by `seconds`; nothing else waits."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.last = seconds, None
+
+    def wait(self):
+        if self.last is not None and self.seconds:
+            time.sleep(max(0.0, self.last + self.seconds - time.monotonic()))
+        self.last = time.monotonic()
+
+
+def download_one(actor, release: dict, media: dict, client, pacer: Pacer) -> dict:
     magnet, data = release.get("magnet") or "", b""
     if not magnet:
-        if not release.get("link"):
-            raise ValidationError("The release has neither a magnet nor a download link.")
         data, magnet = torznab.download(release["link"])
+    pacer.wait()
     torrent, created = sending.add(actor, magnet=magnet if not data else "", torrent_file=data, client=client,
                                    **media)
     return {"torrent_id": torrent.pk, "infohash": torrent.infohash, "state": torrent.state,
@@ -49,17 +71,25 @@ def download_and_map(actor, releases: list[dict], media: dict, throttle: float |
     """
     lifecycle.check(actor, "add")
     sending.validate_media(media["media_type"], media.get("tmdb_id"), media.get("tvdb_id"))
-    throttle = settings.SEEDBOX_BATCH_THROTTLE if throttle is None else throttle
+    pacer = Pacer(settings.SEEDBOX_BATCH_THROTTLE if throttle is None else throttle)
     client = None
-    results = []
+    items = []
     for index, release in enumerate(releases):
-        if index and throttle:
-            time.sleep(throttle)
         item = {"index": index, "title": release.get("title", ""), "status": "failed", "message": "",
                 "torrent_id": None, "infohash": ""}
         try:
+            check_release(release)
+        except ValidationError as exc:
+            item["message"] = _message(exc)
+        items.append(item)
+    results = []
+    for release, item in zip(releases, items, strict=True):
+        if item["message"]:
+            results.append(item)
+            continue
+        try:
             client = client or rtorrent.Client()
-            item.update(download_one(actor, release, media, client), status="ok")
+            item.update(download_one(actor, release, media, client, pacer), status="ok")
         except PermissionDenied:
             raise
         except (ValidationError, rtorrent.RtorrentError, ServiceError) as exc:

@@ -17,7 +17,7 @@ from . import download, locks, refresh, search
 from .entries import media_key
 from .models import MediaType, Status, TrailerEntry
 
-GATEWAY = {502: ErrorSerializer}
+GATEWAY = {502: ErrorSerializer, 503: ErrorSerializer}
 MEDIA_PARAMS = [
     OpenApiParameter("media_type", str, OpenApiParameter.PATH, enum=MediaType.values,
                      description="movie (keyed by TMDB id) or series (keyed by TVDB id)"),

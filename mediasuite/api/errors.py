@@ -2,9 +2,10 @@
 
 DRF's own exceptions, Django's PermissionDenied/Http404/ValidationError raised
 by domain code, the core's Conflict (409) and Unavailable (503), a hosted
-service's ServiceError (502) and database integrity errors all come out with
-a message that says what to fix. Domain code raises these domain exceptions,
-never DRF ones; this module is the one place that maps them to a status.
+service's ServiceError (502; NotConfigured, its settings missing, is 503)
+and database integrity errors all come out with a message that says what
+to fix. Domain code raises these domain exceptions, never DRF ones; this
+module is the one place that maps them to a status.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied

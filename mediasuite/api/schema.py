@@ -15,14 +15,18 @@ ERROR_TEXT = {
 
 
 class MediaSuiteSchema(AutoSchema):
+    def _has_query(self) -> bool:
+        declared = [p for p in self.get_override_parameters() if getattr(p, "location", "") == "query"]
+        return bool(declared or self._get_filter_parameters() or self._get_paginator())
+
     def _error_codes(self) -> list[str]:
         codes = []
-        if self.method in ("POST", "PUT", "PATCH") or self._get_filter_parameters():
+        if self.method in ("POST", "PUT", "PATCH") or self._has_query() or "{" in self.path:
             codes.append("400")
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += ["401", "403"]
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or (self._is_list_view() and self._get_paginator()):
+            codes.append("404")  # an unknown object, or a page past the end
         codes += getattr(self.view, "extra_error_codes", [])
         return codes
 

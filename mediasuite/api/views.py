@@ -10,12 +10,12 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import accounts, health, version
+from .. import accounts, health, logins, version
 from ..models import Club, Membership, SupervisorNode, User
 from .errors import ErrorSerializer
 from .serializers import (
@@ -36,11 +36,17 @@ class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ErrorSerializer},
+    @extend_schema(request=TokenRequestSerializer,
+                   responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
                    auth=[])
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        seconds = logins.wait(form.validated_data["username"], request)
+        if seconds:
+            refused = Throttled(detail=logins.refusal(seconds))
+            refused.wait = seconds  # the Retry-After header
+            raise refused
         user = authenticate(request, **form.validated_data)
         if user is None:
             return Response({"error": "Unable to log in with this username and password."},

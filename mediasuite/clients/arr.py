@@ -35,6 +35,10 @@ class ArrError(http.ServiceError):
     """Sonarr/Radarr could not be reached or refused; the message says which and why."""
 
 
+class ArrNotConfigured(ArrError, http.NotConfigured):
+    """SONARR_URL/SONARR_API_KEY (or RADARR_...) are not set: 503."""
+
+
 def configured(kind: str) -> bool:
     return bool(config.get(f"{kind.upper()}_URL") and config.get(f"{kind.upper()}_API_KEY"))
 
@@ -48,7 +52,7 @@ class Client:
     def __init__(self, kind: str, url: str, api_key: str, timeout: float = 30.0):
         self.kind, self.label = kind, LABEL[kind]
         if not url or not api_key:
-            raise ArrError(not_configured(kind))
+            raise ArrNotConfigured(not_configured(kind))
         self.base = url.rstrip("/")
         self.session = requests.Session()
         self.session.headers["X-Api-Key"] = api_key

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 import requests
 
+from ..errors import Unavailable
+
 logger = logging.getLogger("mediasuite.clients")
 
 MAX_WAIT = 60.0
@@ -23,6 +25,11 @@ RETRIES = 3
 
 class ServiceError(Exception):
     """A hosted service failed or refused; the message names it and says what to check."""
+
+
+class NotConfigured(ServiceError, Unavailable):
+    """The service's settings are missing; the message names them. The API answers 503, not 502:
+    nothing was asked of the service, this server cannot do it until the operator sets them."""
 
 
 def retry_after(value: str | None, default: float = 1.0) -> float:

@@ -11,7 +11,7 @@ import requests
 from mediasuite import config
 
 from .connections import not_configured
-from .http import ServiceError, limiter, request
+from .http import NotConfigured, ServiceError, limiter, request
 
 
 def configured() -> bool:
@@ -20,7 +20,7 @@ def configured() -> bool:
 
 def _get(path: str, **params) -> dict:
     if not configured():
-        raise ServiceError(not_configured("plex"))
+        raise NotConfigured(not_configured("plex"))
     base = config.get("PLEX_URL").rstrip("/")
     response = request(requests.Session(), "GET", f"{base}{path}", params=params,
                        headers={"X-Plex-Token": config.get("PLEX_TOKEN"), "Accept": "application/json"},

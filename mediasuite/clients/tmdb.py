@@ -8,14 +8,14 @@ import requests
 
 from mediasuite import config
 from mediasuite.clients.connections import not_configured
-from mediasuite.clients.http import ServiceError, limiter, request
+from mediasuite.clients.http import NotConfigured, limiter, request
 
 
 def _get(path: str, missing_ok: bool = False, **params) -> dict:
     """The JSON answer of GET `path`; with `missing_ok` a 404 (no such movie/series) is an empty answer."""
     key = config.get("TMDB_API_KEY")
     if not key:
-        raise ServiceError(not_configured("tmdb"))
+        raise NotConfigured(not_configured("tmdb"))
     session = requests.Session()
     if key.startswith("eyJ"):  # a v4 read access token
         session.headers["Authorization"] = f"Bearer {key}"

@@ -5,14 +5,14 @@ from django.conf import settings
 
 from mediasuite import config
 from mediasuite.clients.connections import not_configured
-from mediasuite.clients.http import ServiceError, request
+from mediasuite.clients.http import NotConfigured, ServiceError, request
 
 
 def _session() -> tuple[requests.Session, str]:
     """A session logged in with TVDB_API_KEY (POST /login gives the bearer token), and the API base."""
     key = config.get("TVDB_API_KEY")
     if not key:
-        raise ServiceError(not_configured("tvdb"))
+        raise NotConfigured(not_configured("tvdb"))
     base = config.get("TVDB_API_URL").rstrip("/")
     session = requests.Session()
     login = request(session, "POST", f"{base}/login", json={"apikey": key}, what="TVDB",

@@ -20,8 +20,8 @@ MAX_ID = 2**63 - 1
 class EventSerializer(serializers.ModelSerializer):
     """One event, in the shape of the WebSocket messages' `event`."""
 
-    club_name = serializers.CharField(source="club.name", default=None, read_only=True)
-    actor_name = serializers.CharField(source="actor.username", default=None, read_only=True)
+    club_name = serializers.CharField(source="club.name", default=None, allow_null=True, read_only=True)
+    actor_name = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Event

@@ -36,18 +36,29 @@ class MembershipPolicy(Policy):
         return NOTHING
 
 
+def members_elsewhere(user):
+    """The ids of users with a membership in a club `user` does not belong to, as a subquery."""
+    return Membership.objects.exclude(club_id__in=club_ids(user)).values("user_id")
+
+
 @register(User)
 class UserPolicy(Policy):
-    """A CLUB_ADMIN sees the members of their clubs and manages the players."""
+    """A CLUB_ADMIN sees the members of their clubs and manages the players that are theirs alone.
+
+    The account (password, activity, deletion) of a player who also belongs to
+    a club the admin does not administer is not theirs to touch: they may only
+    remove the membership of their own club (MembershipPolicy).
+    """
 
     def scope(self, user, role, action):
         if role == Role.CLUB_ADMIN:
             members = Q(memberships__club_id__in=club_ids(user))
             if action == "view":
                 return members | Q(pk=user.pk)
+            theirs = members & Q(role=Role.PLAYER) & ~Q(pk__in=members_elsewhere(user))
             if action == "change":
-                return (members & Q(role=Role.PLAYER)) | Q(pk=user.pk)
-            return members & Q(role=Role.PLAYER)
+                return theirs | Q(pk=user.pk)
+            return theirs
         if action in ("view", "change"):
             return Q(pk=user.pk)
         return NOTHING

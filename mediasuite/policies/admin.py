@@ -1,11 +1,39 @@
 """Admin adapter: every admin screen asks the model's policy, never Django's perms."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .. import accounts
 from ..errors import Conflict
 from .base import policy_for
+
+
+class PolicyRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a related model offering only the rows the viewer may see.
+
+    Django's own lists every row with its name (every club to a club admin).
+    """
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        visible = policy_for(field.related_model).queryset(request.user, "view")
+        return field.get_choices(include_blank=False, ordering=ordering,
+                                 limit_choices_to=Q(pk__in=visible.values("pk")))
+
+
+def _policy_list_filter(model, item):
+    if not isinstance(item, str):
+        return item
+    field = get_fields_from_path(model, item)[-1]
+    if not field.is_relation:
+        return item
+    try:
+        policy_for(field.related_model)
+    except LookupError:
+        return item
+    return (item, PolicyRelatedFieldListFilter)
 
 
 class PolicyAdmin(admin.ModelAdmin):
@@ -24,6 +52,10 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.policy.queryset(request.user, "view", base=super().get_queryset(request))
+
+    def get_list_filter(self, request):
+        """Relational list filters offer only what the viewer may see (PolicyRelatedFieldListFilter)."""
+        return [_policy_list_filter(self.model, item) for item in super().get_list_filter(request)]
 
     def has_module_permission(self, request):
         return self.policy.allows(request.user, "view")

@@ -20,8 +20,16 @@ class BackupError(Exception):
 
 
 def folder(job_id: int) -> Path:
-    path = settings.DATA_DIR / "backups" / f"update-{job_id}"
-    path.mkdir(parents=True, exist_ok=True)
+    root = settings.DATA_DIR / "backups"
+    root.mkdir(mode=0o700, exist_ok=True)
+    path = root / f"update-{job_id}"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600, so the copy written into it is never readable by others."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     return path
 
 
@@ -74,7 +82,7 @@ def _pg(argv: list[str], db: dict) -> None:
 def save_database(job_id: int) -> Path:
     db = connections["default"].settings_dict
     if connection.vendor == "sqlite":
-        target = folder(job_id) / "db.sqlite3"
+        target = _private_file(folder(job_id) / "db.sqlite3")
         source = sqlite3.connect(db["NAME"], timeout=30)
         copy = sqlite3.connect(target)
         try:
@@ -84,7 +92,7 @@ def save_database(job_id: int) -> Path:
             source.close()
         return target
     if connection.vendor == "postgresql":
-        target = folder(job_id) / "db.pgdump"
+        target = _private_file(folder(job_id) / "db.pgdump")
         _pg(["pg_dump", "-Fc", "--no-owner", "-f", str(target)], db)
         return target
     raise BackupError(f"Backing up a {connection.vendor} database is not supported; "

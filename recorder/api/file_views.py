@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mediasuite.ids import parse_id
 from mediasuite.models import Club
 from mediasuite.policies import policy_for
 
@@ -42,6 +43,8 @@ class HighlightDownload(RecorderView):
 
 
 class FilesList(RecorderView):
+    extra_error_codes = ("404",)  # a club_id the user cannot see
+
     @extend_schema(
         tags=TAGS,
         responses={200: VideoFilesSerializer},
@@ -63,11 +66,12 @@ class FilesList(RecorderView):
         qs = qs.prefetch_related("highlights")
         club_id = request.query_params.get("club_id")
         if club_id is not None:
-            if not club_id.isdigit():
-                raise exceptions.ValidationError({"club_id": ["A club id is a whole number."]})
-            if not policy_for(Club).queryset(request.user, "view").filter(pk=int(club_id)).exists():
+            pk = parse_id(club_id)
+            if pk is None:
+                raise exceptions.ValidationError({"club_id": ["A club id is a whole number (ASCII digits)."]})
+            if not policy_for(Club).queryset(request.user, "view").filter(pk=pk).exists():
                 raise Http404(f"No club {club_id}.")
-            qs = qs.filter(club_id=int(club_id))
+            qs = qs.filter(club_id=pk)
         return Response({"files": RecordingSerializer(qs, many=True).data})
 
 

@@ -21,6 +21,8 @@ from .lookups import TAGS, RecorderView, session_for
 
 
 class SessionCreate(RecorderView):
+    extra_error_codes = ("404",)  # a court the user cannot see
+
     @extend_schema(
         tags=TAGS,
         request=CreateCameraSessionSerializer,

@@ -1,8 +1,9 @@
 """Sonarr/Radarr from the seedbox: lookup for the mapping dialog, add options, series management, the queues.
 
 Operator only (the Torrent policy). Sonarr or Radarr down or refusing is a
-502 with their reason; an id they do not know is a 404; a root folder,
-profile, season or episode they do not list is a 400 and nothing is sent.
+502 with their reason, not configured a 503 naming the settings; an id they
+do not know is a 404; a root folder, profile, season or episode they do not
+list is a 400 and nothing is sent.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -17,7 +18,7 @@ from .. import mapping, queue, series
 from ..models import MediaType
 from .torrents import Operator
 
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 502: ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 502: ErrorSerializer, 503: ErrorSerializer}
 
 
 class StrictQuery:
@@ -120,10 +121,17 @@ class SeriesDetailsView(APIView):
         return Response(series.act(request.user, tvdb_id, **serializer.validated_data))
 
 
+class QueueServiceSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="sonarr or radarr")
+    label = serializers.CharField()
+    error = serializers.CharField(help_text="Empty, or why the queue could not be read.")
+    items = serializers.ListField(child=serializers.DictField())
+
+
 class QueueView(APIView):
     permission_classes = [Operator]
 
-    @extend_schema(responses={200: dict, **ERRORS})
+    @extend_schema(responses={200: QueueServiceSerializer(many=True), **ERRORS})
     def get(self, request):
         """The download queues of Sonarr and Radarr (each configured one; a failing one says why)."""
         return Response(queue.items(request.user))

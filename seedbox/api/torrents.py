@@ -24,7 +24,7 @@ from .. import lifecycle, mapping, search, sending
 from ..clients import rtorrent
 from ..models import MediaType, Torrent
 
-GATEWAY = {502: ErrorSerializer}
+GATEWAY = {502: ErrorSerializer, 503: ErrorSerializer}
 
 
 class TorrentSerializer(serializers.ModelSerializer):

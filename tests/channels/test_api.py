@@ -122,3 +122,37 @@ def test_list_query_count_is_constant(make_channel, people, api):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/channels").json()) == 3
     assert len(many) == len(few)
+
+
+def test_a_folder_that_does_not_exist_is_refused_on_create_and_on_edit(channel, people, api):
+    client = api.as_user(people["super"])
+    created = client.post("/api/channels", {"name": "ghost", "folder": "nowhere"}, format="json")
+    assert created.status_code == 400 and "nowhere" in created.json()["fields"]["folder"][0]
+    assert not Channel.objects.filter(name="ghost").exists()
+    events = Event.objects.count()
+    changed = client.patch("/api/channels/news", {"folder": "nowhere", "display_name": "Renamed"},
+                           format="json")
+    assert changed.status_code == 400 and "folder" in changed.json()["fields"]
+    channel.refresh_from_db()
+    assert (channel.folder, channel.display_name) == ("news", "")
+    assert Event.objects.count() == events
+
+
+def test_an_edit_to_a_folder_without_playable_video_saves_nothing(channel, channel_folder, people, api):
+    channel_folder("broken", files=("broken.mp4",))
+    response = api.as_user(people["super"]).patch("/api/channels/news", {"folder": "broken", "number": 9},
+                                                  format="json")
+    assert response.status_code == 400 and "no playable video" in response.json()["fields"]["folder"][0]
+    channel.refresh_from_db()
+    assert (channel.folder, channel.number, channel.restart_requested_at) == ("news", None, None)
+    assert sorted(channel.files.filter(present=True).values_list("name", flat=True)) == \
+        ["a.mp4", "b.mp4", "c.mp4"]
+
+
+@pytest.mark.parametrize("field", ["display_name", "group"])
+def test_control_characters_in_names_are_refused(channel, people, api, field):
+    response = api.as_user(people["super"]).patch(
+        "/api/channels/news", {field: "News\n#EXTINF:-1,Injected\nhttp://evil.example/x.m3u8"}, format="json")
+    assert response.status_code == 400 and field in response.json()["fields"]
+    channel.refresh_from_db()
+    assert getattr(channel, field) == ""

@@ -137,3 +137,17 @@ def test_the_scheduler_forgets_viewer_sessions_idle_for_a_day(news, people):
     assert runner.run("scheduler") == "1 check(s)"
     assert list(ViewerSession.objects.values_list("pk", flat=True)) == [sessions[2].pk]
     assert ServiceState.objects.get(name="scheduler").counters["items_cleaned"] >= 2
+
+
+def test_a_stored_name_with_a_line_break_cannot_inject_playlist_entries(news, people):
+    """Names stored before the validator (or written by a script) are neutralised on output."""
+    from channels_app.models import Channel
+
+    Channel.objects.filter(pk=news.pk).update(display_name="News\n#EXTINF:-1,Evil\nhttp://evil.example/x\x01")
+    token = viewers.token_for(people["player"]).key
+    client = Client()
+    lines = client.get(f"/playlist.m3u?token={token}").content.decode().splitlines()
+    assert [line for line in lines if line.startswith("#EXTINF")] == [lines[1]]
+    assert not any("evil.example" in line and not line.startswith("#EXTINF") for line in lines)
+    guide = client.get(f"/xmltv.xml?token={token}").content.decode()
+    assert ET.fromstring(guide).find("channel/display-name").text.startswith("News #EXTINF")

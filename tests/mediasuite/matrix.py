@@ -2,12 +2,14 @@
 
 Each row: (model, actor, action, target, allowed). Actors are the keys of the
 `people` fixture; targets are named objects built by `targets()`:
-"own" lies in the actor's club (Padel Nord), "other" in Tennis Sud.
+"own" lies in the actor's club (Padel Nord), "other" in Tennis Sud;
+"shared" is sam, a player of both clubs (the `members` fixture), who is also
+an actor.
 """
 
 from mediasuite.models import Club, Membership, User
 
-SA, CA, PL = "super", "admin", "player"
+SA, CA, PL, SH = "super", "admin", "player", "shared"
 
 CLUB = [
     # actor, action, target, allowed
@@ -20,10 +22,15 @@ CLUB = [
     (PL, "view", "own", True), (PL, "view", "other", False),
     (PL, "change", "own", False), (PL, "change", "other", False),
     (PL, "delete", "own", False), (PL, "delete", "other", False),
+    # A member of two clubs sees both and changes neither.
+    (SH, "view", "own", True), (SH, "view", "other", True),
+    (SH, "change", "own", False), (SH, "change", "other", False),
+    (SH, "delete", "own", False), (SH, "delete", "other", False),
 ]
 
 # Memberships: "own" = the player's membership of Padel Nord, "other" = olga's of Tennis Sud,
-# "peer" = alice's (a club admin) membership of Padel Nord.
+# "peer" = alice's (a club admin) membership of Padel Nord,
+# "shared_own"/"shared_other" = sam's memberships of Padel Nord / Tennis Sud.
 MEMBERSHIP = [
     (SA, "view", "own", True), (SA, "view", "other", True),
     (SA, "change", "own", True), (SA, "delete", "other", True),
@@ -32,6 +39,14 @@ MEMBERSHIP = [
     (CA, "delete", "own", True), (CA, "delete", "other", False),
     (PL, "view", "own", True), (PL, "view", "peer", False), (PL, "view", "other", False),
     (PL, "change", "own", False), (PL, "delete", "own", False),
+    # A club admin removes a two-club member from their club, never from the other.
+    (SA, "delete", "shared_other", True),
+    (CA, "view", "shared_own", True), (CA, "change", "shared_own", True), (CA, "delete", "shared_own", True),
+    (CA, "view", "shared_other", False), (CA, "change", "shared_other", False),
+    (CA, "delete", "shared_other", False),
+    (PL, "view", "shared_own", False),
+    (SH, "view", "shared_own", True), (SH, "view", "shared_other", True), (SH, "view", "own", False),
+    (SH, "change", "shared_own", False), (SH, "delete", "shared_other", False),
 ]
 
 # Users: "own" = paul (player, Padel Nord), "other" = olga (player, Tennis Sud),
@@ -44,6 +59,12 @@ USER = [
     (PL, "view", "self", True), (PL, "view", "peer", False), (PL, "view", "other", False),
     (PL, "change", "self", True), (PL, "change", "peer", False),
     (PL, "delete", "self", False), (PL, "delete", "peer", False),
+    # The account of a two-club member is managed only by who administers all its clubs.
+    (SA, "change", "shared", True), (SA, "delete", "shared", True),
+    (CA, "view", "shared", True), (CA, "change", "shared", False), (CA, "delete", "shared", False),
+    (PL, "view", "shared", False), (PL, "change", "shared", False),
+    (SH, "view", "self", True), (SH, "change", "self", True), (SH, "delete", "self", False),
+    (SH, "view", "own", False), (SH, "view", "peer", False),
 ]
 
 # Who may create at all (the model-level question the admin's "Add" button asks).
@@ -51,6 +72,7 @@ ADD = [
     (Club, SA, True), (Club, CA, False), (Club, PL, False),
     (Membership, SA, True), (Membership, CA, True), (Membership, PL, False),
     (User, SA, True), (User, CA, True), (User, PL, False),
+    (Club, SH, False), (Membership, SH, False), (User, SH, False),
 ]
 
 
@@ -63,8 +85,11 @@ def targets(model, people, club, other_club):
             "own": Membership.objects.get(user=people["player"], club=club),
             "other": Membership.objects.get(user=people["other_player"], club=other_club),
             "peer": Membership.objects.get(user=people["admin"], club=club),
+            "shared_own": Membership.objects.get(user=people["shared"], club=club),
+            "shared_other": Membership.objects.get(user=people["shared"], club=other_club),
         }
-    return {"own": people["player"], "other": people["other_player"], "peer": people["admin"]}
+    return {"own": people["player"], "other": people["other_player"], "peer": people["admin"],
+            "shared": people["shared"]}
 
 
 def rows():

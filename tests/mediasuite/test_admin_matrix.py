@@ -16,10 +16,10 @@ def admin_url(model, view, *args):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row_id(r) for r in ROWS])
-def test_admin_matrix(row, people, club, other_club, client):
+def test_admin_matrix(row, members, club, other_club, client):
     model, actor, action, target, allowed = row
-    user = people[actor]
-    obj = resolve(model, target, actor, people, club, other_club)
+    user = members[actor]
+    obj = resolve(model, target, actor, members, club, other_club)
     client.force_login(user)
     visible = policy_for(model).allows(user, "view", obj)
     view = "delete" if action == "delete" else "change"
@@ -42,10 +42,10 @@ def test_admin_matrix(row, people, club, other_club, client):
 
 
 @pytest.mark.parametrize(("model", "actor", "allowed"), ADD, ids=[f"{m.__name__}-{a}" for m, a, _ in ADD])
-def test_admin_add_button(model, actor, allowed, people, client):
-    client.force_login(people[actor])
+def test_admin_add_button(model, actor, allowed, members, client):
+    client.force_login(members[actor])
     response = client.get(admin_url(model, "add"))
-    if not people[actor].is_staff:
+    if not members[actor].is_staff:
         assert response.status_code == 302
     else:
         assert response.status_code == (200 if allowed else 403)
@@ -94,3 +94,31 @@ def test_membership_form_offers_only_own_clubs(people, club, other_club, client)
     form = client.get(admin_url(Membership, "add")).content.decode()
     assert f'value="{club.pk}"' in form
     assert "Tennis Sud" not in form
+
+
+def second_club_of(user):
+    """Django shows a list filter only with two choices or more."""
+    Membership.objects.create(user=user, club=Club.objects.create(name="Squash Est", slug="squash-est"))
+
+
+@pytest.mark.parametrize("model", [User, Membership])
+def test_changelist_filters_name_only_the_viewers_clubs(model, members, club, other_club, client):
+    second_club_of(members["admin"])
+    client.force_login(members["admin"])
+    page = client.get(admin_url(model, "changelist")).content.decode()
+    assert "Padel Nord" in page and "sam" in page
+    assert "Tennis Sud" not in page and "olga" not in page
+    field = "memberships__club__id__exact" if model is User else "club__id__exact"
+    foreign = client.get(admin_url(model, "changelist"), {field: other_club.pk})
+    unknown = client.get(admin_url(model, "changelist"), {field: 987654})
+    assert (foreign.status_code, foreign.get("Location")) == (unknown.status_code, unknown.get("Location"))
+    assert "Tennis Sud" not in foreign.content.decode()
+
+
+def test_recording_changelist_filter_names_only_the_viewers_clubs(members, club, other_club, client):
+    from recorder.models import Recording
+
+    second_club_of(members["admin"])
+    client.force_login(members["admin"])
+    page = client.get(reverse(f"admin:recorder_{Recording._meta.model_name}_changelist")).content.decode()
+    assert "Padel Nord" in page and "Tennis Sud" not in page

@@ -12,10 +12,10 @@ ROWS = list(rows())
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row_id(r) for r in ROWS])
-def test_policy_matrix(row, people, club, other_club):
+def test_policy_matrix(row, members, club, other_club):
     model, actor, action, target, allowed = row
-    user = people[actor]
-    obj = resolve(model, target, actor, people, club, other_club)
+    user = members[actor]
+    obj = resolve(model, target, actor, members, club, other_club)
     policy = policy_for(model)
     assert policy.allows(user, action, obj) is allowed
     assert policy.queryset(user, action).filter(pk=obj.pk).exists() is allowed
@@ -23,8 +23,8 @@ def test_policy_matrix(row, people, club, other_club):
 
 @pytest.mark.parametrize(("model", "actor", "allowed"), ADD,
                          ids=[f"{m.__name__}-{a}" for m, a, _ in ADD])
-def test_who_may_add(model, actor, allowed, people):
-    assert policy_for(model).allows(people[actor], "add") is allowed
+def test_who_may_add(model, actor, allowed, members):
+    assert policy_for(model).allows(members[actor], "add") is allowed
 
 
 @pytest.mark.parametrize("model", [Club, Membership, User])

@@ -164,3 +164,22 @@ def test_an_empty_club_page_offers_the_admin_only_to_who_may_add_a_court(people,
         page = client.get(f"/clubs/{club.pk}/courts/").content.decode()
         assert "no court yet" in page
         assert ("add one in the admin" in page) is offered, role
+
+
+@pytest.mark.parametrize("club_id", ["1" * 21, "\u00b9", "1\u0661"])
+def test_a_club_id_that_is_no_id_is_a_400(club_id, people, api):
+    response = api.as_user(people["admin"]).get("/api/video/files/list", {"club_id": club_id})
+    assert response.status_code == 400
+    assert "club_id" in response.json()["fields"]
+
+
+def test_recordings_outlive_their_authors_account(people, club, other_club, make_user, api):
+    """A player of both clubs is deleted: club A keeps its recording, club B's admin could not delete him."""
+    sam = make_user("sam", clubs=[club, other_club])
+    rec = make_recording(make_session(make_court(club), sam))
+    refused = api.as_user(people["other_admin"]).delete(f"/api/users/{sam.pk}")
+    assert refused.status_code == 403
+    assert api.as_user(people["super"]).delete(f"/api/users/{sam.pk}").status_code == 204
+    files = api.as_user(people["admin"]).get("/api/video/files/list").json()["files"]
+    assert [(f["session_id"], f["user"]) for f in files] == [(rec.session.session_id, None)]
+    assert rec.path.is_file()

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import os
+import time
 
 import pytest
 from django.db import connection
@@ -203,3 +204,19 @@ def test_connection_tests_try_each_hosted_service_with_its_key(people, api, tmdb
     assert not found["tmdb"]["ok"] and "TMDB_API_KEY" in found["tmdb"]["message"]
     assert not found["tvdb"]["ok"] and "TVDB_API_KEY" in found["tvdb"]["message"]
     assert not found["indexer"]["ok"] and "Invalid API Key" in found["indexer"]["message"]
+
+
+def test_a_batch_of_invalid_releases_answers_at_once_without_calling_the_seedbox(people, api, settings):
+    """100 releases that cannot be sent: no pause between them, and rTorrent is never asked."""
+    settings.SEEDBOX_BATCH_THROTTLE = 1.0
+    settings.SEEDBOX_RTORRENT_URL = "scgi://127.0.0.1:9"  # nothing listens: a call would fail the item
+    releases = [{"title": f"Bad.{n}", "magnet": "magnet:?dn=no-hash"} for n in range(50)]
+    releases += [{"title": f"Empty.{n}"} for n in range(50)]
+    started = time.monotonic()
+    response = api.as_user(people["super"]).post(
+        "/api/seedbox/batch-download-and-map",
+        {"media_type": "movie", "tmdb_id": 1, "releases": releases}, format="json")
+    assert time.monotonic() - started < 3
+    report = response.json()
+    assert (report["ok"], report["failed"]) == (0, 100)
+    assert "btih" in report["items"][0]["message"] and "neither" in report["items"][99]["message"]

@@ -171,3 +171,12 @@ def test_a_queue_that_fails_says_why_beside_the_others(operator, sonarr, setting
     settings.RADARR_URL, settings.RADARR_API_KEY = "http://127.0.0.1:1", "k"
     services = operator.get("/api/seedbox/queue").json()
     assert services[0]["error"] == "" and "did not answer" in services[1]["error"]
+
+
+def test_sonarr_not_configured_is_a_503_naming_the_settings(people, api, settings):
+    settings.SONARR_URL, settings.SONARR_API_KEY = "", ""
+    answer = api.as_user(people["super"]).get("/api/series_details/81189")
+    assert answer.status_code == 503
+    assert "SONARR_URL" in answer.json()["error"] and "SONARR_API_KEY" in answer.json()["error"]
+    schema = api.get("/api/schema/?format=json").json()
+    assert "503" in schema["paths"]["/api/series_details/{tvdb_id}"]["get"]["responses"]
