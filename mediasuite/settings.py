@@ -377,6 +377,12 @@ RADARR_URL = env.str("RADARR_URL", default="")
 RADARR_API_KEY = _secret("RADARR_API_KEY")
 PLEX_URL = env.str("PLEX_URL", default="")
 PLEX_TOKEN = _secret("PLEX_TOKEN")
+PLEX_TIMEOUT = env.float("PLEX_TIMEOUT", default=15.0)  # seconds for any one call to Plex or plex.tv
+PLEX_LIBRARIES_TO_IGNORE = env.list("PLEX_LIBRARIES_TO_IGNORE", default=[])  # section titles never listed
+# Where plex.tv answers (the owner's home and managed users, their tokens); the tests point it at a fake.
+PLEX_TV_URL = env.str("PLEX_TV_URL", default="https://plex.tv")
+# Library actions (archive, reject, delete) only report what they would delete.
+LIBRARY_DRY_RUN = env.bool("LIBRARY_DRY_RUN", default=False)
 TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
 TMDB_API_KEY = _secret("TMDB_API_KEY")
 TVDB_API_URL = env.str("TVDB_API_URL", default="https://api4.thetvdb.com/v4")

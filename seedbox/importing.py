@@ -13,10 +13,9 @@ import logging
 import shutil
 import time
 
-import requests
 from django.conf import settings
 
-from mediasuite.clients import arr
+from mediasuite.clients import arr, plex
 
 from . import lifecycle, transfer
 from .models import MediaType, State, Torrent
@@ -116,8 +115,7 @@ def refresh_plex():
     if not (settings.PLEX_URL and settings.PLEX_TOKEN):
         return
     try:
-        requests.get(f"{settings.PLEX_URL.rstrip('/')}/library/sections/all/refresh",
-                     headers={"X-Plex-Token": settings.PLEX_TOKEN}, timeout=10).raise_for_status()
-    except requests.RequestException as exc:
+        plex.Plex().scan()
+    except plex.PlexError as exc:
         logger.warning("Plex refresh failed (%s); the files are imported, Plex will see them at its "
                        "next scan", exc)

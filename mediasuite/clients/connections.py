@@ -13,12 +13,10 @@ message is what the operator reads.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import requests
 from django.conf import settings
 
-from . import arr, tmdb, tvdb
+from . import arr, plex, tmdb, tvdb
 from .http import ServiceError
-from .http import request as http_request
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,7 @@ def _arr(kind):
 def _plex():
     if not settings.PLEX_URL:
         raise ServiceError("not configured (PLEX_URL, PLEX_TOKEN); optional")
-    http_request(requests.Session(), "GET", f"{settings.PLEX_URL.rstrip('/')}/identity", what="Plex",
-                 key_setting="PLEX_TOKEN", timeout=10,
-                 headers={"X-Plex-Token": settings.PLEX_TOKEN, "Accept": "application/json"})
-    return "Plex answers"
+    return plex.Plex(timeout=10).identity()
 
 
 _checks: dict[str, Check] = {}

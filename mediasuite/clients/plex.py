@@ -1,0 +1,259 @@
+"""Plex Media Server and plex.tv, through python-plexapi (https://python-plexapi.readthedocs.io/).
+
+    plex = Plex()                         # PLEX_URL, PLEX_TOKEN: the owner
+    plex.users()                          # the owner, then home/managed/shared users of the server
+    as_alice = plex.as_user(alice_id)     # the same server seen with Alice's own token
+    rows, total = as_alice.items([1, 2], {"unwatched": "1"}, sort="titleSort:asc", start=0, size=100)
+
+Every call has PLEX_TIMEOUT; every failure is a PlexError whose message says
+what failed and what to do (a refused token names PLEX_TOKEN). Listing is one
+call per library whatever the page size: the rows come from the library
+listing (`/library/sections/<key>/all`), never from a call per item. plex.tv
+is reached at PLEX_TV_URL (tests point it at a fake); a user's token is kept
+in the cache for an hour.
+"""
+
+import contextlib
+from datetime import UTC, datetime
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from plexapi import exceptions as plex_errors
+from plexapi.myplex import MyPlexAccount
+from plexapi.server import PlexServer
+
+from .http import ServiceError
+
+PLEX_TV = "https://plex.tv"
+KINDS = {"movie": 1, "show": 2}  # Plex's metadata types of the sections listed
+TOKEN_TTL = 3600
+
+
+class PlexError(ServiceError):
+    """Plex could not be reached, refused, or has no such thing; the message says which and what to do."""
+
+
+class _Session(requests.Session):
+    """requests for plexapi: plex.tv calls go to PLEX_TV_URL."""
+
+    def request(self, method, url, *args, **kwargs):
+        base = settings.PLEX_TV_URL.rstrip("/")
+        if base != PLEX_TV and isinstance(url, str) and url.startswith(PLEX_TV):
+            url = base + url[len(PLEX_TV):]
+        return super().request(method, url, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def _errors(what: str):
+    try:
+        yield
+    except plex_errors.Unauthorized as exc:
+        raise PlexError(f"Plex refused the token while {what}; check PLEX_TOKEN.") from exc
+    except plex_errors.NotFound as exc:
+        raise PlexError(f"Plex has no such item or library ({what}).") from exc
+    except plex_errors.PlexApiException as exc:
+        raise PlexError(f"Plex failed while {what}: {str(exc)[:200]}") from exc
+    except requests.RequestException as exc:
+        raise PlexError(f"Plex at {settings.PLEX_URL} did not answer while {what}: {exc}; check PLEX_URL.") from exc
+
+
+def _epoch(value) -> int | None:
+    """A plexapi datetime as Unix seconds."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+def _external_id(item, scheme: str) -> int | None:
+    for guid in getattr(item, "guids", []) or []:
+        if guid.id.startswith(f"{scheme}://") and guid.id[len(scheme) + 3:].isdigit():
+            return int(guid.id[len(scheme) + 3:])
+    return None
+
+
+def row(item, section_title: str) -> dict:
+    """What MediaSuite keeps of a movie or show of a library listing."""
+    is_show = item.type == "show"
+    media = item.media[0] if not is_show and item.media else None
+    size = sum(part.size or 0 for m in (item.media if not is_show else []) for part in m.parts)
+    if is_show:
+        total, watched = item.leafCount or 0, item.viewedLeafCount or 0
+        state = "watched" if total and watched >= total else "in_progress" if watched else "not_started"
+    else:
+        total, watched = 1, 1 if item.viewCount else 0
+        state = "watched" if item.viewCount else "in_progress" if item.viewOffset else "not_started"
+    return {
+        "rating_key": int(item.ratingKey),
+        "media_type": "series" if is_show else "movie",
+        "title": item.title,
+        "original_title": getattr(item, "originalTitle", None) or "",
+        "sort_title": item.titleSort or "",
+        "year": item.year,
+        "rating": item.userRating,
+        "library": section_title,
+        "library_key": int(item.librarySectionID) if item.librarySectionID else None,
+        "thumb": item.thumb or "",
+        "size": size,
+        "added_at": _epoch(item.addedAt),
+        "last_viewed_at": _epoch(item.lastViewedAt),
+        "watched_state": state,
+        "watched_episodes": watched if is_show else None,
+        "total_episodes": total if is_show else None,
+        "resolution": (media.videoResolution or "") if media else "",
+        "genres": [g.tag for g in item.genres],
+        "tmdb_id": None if is_show else _external_id(item, "tmdb"),
+        "tvdb_id": _external_id(item, "tvdb") if is_show else None,
+    }
+
+
+class Plex:
+    """One Plex server as one user (the owner by default)."""
+
+    def __init__(self, url: str | None = None, token: str | None = None, timeout: float | None = None):
+        self.url = (url if url is not None else settings.PLEX_URL).rstrip("/")
+        self.token = token if token is not None else settings.PLEX_TOKEN
+        self.timeout = timeout or settings.PLEX_TIMEOUT
+        if not (self.url and self.token):
+            raise PlexError("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
+        self.session = _Session()
+        self._server = None
+
+    @property
+    def server(self) -> PlexServer:
+        if self._server is None:
+            with _errors("connecting"):
+                self._server = PlexServer(self.url, self.token, session=self.session, timeout=self.timeout)
+        return self._server
+
+    def identity(self) -> str:
+        return f"{self.server.friendlyName} (Plex {self.server.version})"
+
+    # -- libraries and users --------------------------------------------------------------------
+
+    def sections(self) -> list:
+        """The movie and show libraries, minus PLEX_LIBRARIES_TO_IGNORE."""
+        ignored = {name.strip().lower() for name in settings.PLEX_LIBRARIES_TO_IGNORE}
+        with _errors("listing the libraries"):
+            found = self.server.library.sections()
+        return [s for s in found if s.type in KINDS and s.title.lower() not in ignored]
+
+    def _account(self) -> MyPlexAccount:
+        with _errors("asking plex.tv for the account"):
+            return MyPlexAccount(token=self.token, session=self.session, timeout=self.timeout)
+
+    def users(self) -> list[dict]:
+        """The owner first, then the users this server is shared with (home, managed, friends)."""
+        found = cache.get(self._cache_key("users"))
+        if found is None:
+            account = self._account()
+            with _errors("listing the users"):
+                others = account.users()
+            found = [{"id": account.id, "title": account.title or account.username, "owner": True},
+                     *({"id": u.id, "title": u.title or u.username, "owner": False, "home": bool(u.home)}
+                       for u in others)]
+            cache.set(self._cache_key("users"), found, TOKEN_TTL)
+        return found
+
+    def as_user(self, user_id: int) -> "Plex":
+        """This server seen as user `user_id` (with their own token); PlexError if no such user."""
+        users = {u["id"]: u for u in self.users()}
+        user = users.get(int(user_id))
+        if user is None:
+            raise PlexError(f"Plex has no user {user_id}; choose one of the server's users.")
+        if user["owner"]:
+            return self
+        key = self._cache_key(f"token:{user['id']}")
+        token = cache.get(key)
+        if token is None:
+            account = self._account()
+            with _errors(f"asking plex.tv for the token of {user['title']}"):
+                match = next((u for u in account.users() if u.id == user["id"]), None)
+                token = match.get_token(self.server.machineIdentifier) if match else None
+            if not token:
+                raise PlexError(f"plex.tv gives no token of {user['title']} for this server; share the "
+                                f"server's libraries with them in Plex.")
+            cache.set(key, token, TOKEN_TTL)
+        return Plex(self.url, token, self.timeout)
+
+    def _cache_key(self, what: str) -> str:
+        return f"plex:{self.url}:{what}"
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def items(self, sections: list, params: dict, sort: str, start: int, size: int) -> tuple[list[dict], int]:
+        """Rows `start` to `start + size` of the listing of `sections` (Plex filter `params`), sorted.
+
+        One call per section: each gives its first start+size rows in `sort` order,
+        merged here, so a page costs the same whatever the library's size.
+        """
+        field, _, direction = sort.partition(":")
+        rows, total = [], 0
+        for section in sections:
+            query = {"type": KINDS[section.type], "includeGuids": 1, "sort": sort, **params}
+            with _errors(f"listing {section.title}"):
+                found = self.server.fetchItems(f"/library/sections/{section.key}/all", params=query,
+                                               container_start=0, container_size=start + size,
+                                               maxresults=start + size)
+                total += found.totalSize or len(found)
+                rows += [row(item, section.title) for item in found]
+        key = SORT_KEYS.get(field, "sort_title")
+        rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0)
+                  if key != "sort_title" else (r["sort_title"] or r["title"]).lower(),
+                  reverse=direction == "desc")
+        return rows[start:start + size], total
+
+    def item(self, rating_key: int):
+        with _errors(f"reading item {rating_key}"):
+            return self.server.fetchItem(int(rating_key))
+
+    def item_row(self, rating_key: int) -> dict:
+        item = self.item(rating_key)
+        with _errors(f"reading item {rating_key}"):
+            return row(item, item.librarySectionTitle or "")
+
+    def seasons(self, rating_key: int) -> list[dict]:
+        """Watched/total episodes of each season of a show."""
+        with _errors(f"reading the seasons of {rating_key}"):
+            return [{"season": s.index, "watched": s.viewedLeafCount or 0, "total": s.leafCount or 0}
+                    for s in self.item(rating_key).seasons()]
+
+    def set_watched(self, rating_key: int, watched: bool) -> dict:
+        """Mark a movie or every episode of a show watched or not, as this user; the fresh row."""
+        item = self.item(rating_key)
+        with _errors(f"marking {item.title} {'watched' if watched else 'not watched'}"):
+            item.markPlayed() if watched else item.markUnplayed()
+        return self.item_row(rating_key)
+
+    def history(self, rating_key: int | None = None, account_id: int | None = None,
+                since: datetime | None = None) -> list[dict]:
+        with _errors("reading the watch history"):
+            found = self.server.history(ratingKey=rating_key, accountID=account_id, mindate=since)
+        return [{"rating_key": int(h.ratingKey) if h.ratingKey else None, "title": h.title,
+                 "account_id": h.accountID, "viewed_at": _epoch(h.viewedAt)} for h in found]
+
+    def delete(self, rating_key: int) -> None:
+        """Delete the item from Plex (and Plex deletes its files when the server allows it)."""
+        item = self.item(rating_key)
+        with _errors(f"deleting {item.title}"):
+            item.delete()
+
+    def scan(self, section_key: int | None = None) -> None:
+        """Ask Plex to scan one library, or all of them."""
+        with _errors("asking for a library scan"):
+            if section_key is None:
+                self.server.library.update()
+            else:
+                self.server.library.sectionByID(int(section_key)).update()
+
+    def section(self, key: int):
+        found = {int(s.key): s for s in self.sections()}
+        if int(key) not in found:
+            raise PlexError(f"Plex has no library {key} (or it is in PLEX_LIBRARIES_TO_IGNORE).")
+        return found[int(key)]
+
+
+SORT_KEYS = {"titleSort": "sort_title", "year": "year", "userRating": "rating", "addedAt": "added_at",
+             "lastViewedAt": "last_viewed_at", "originallyAvailableAt": "year"}
