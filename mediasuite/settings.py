@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "recorder.apps.RecorderConfig",
     "seedbox.apps.SeedboxConfig",
     "trailers.apps.TrailersConfig",
+    "library.apps.LibraryConfig",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
     plex = Plex()                         # PLEX_URL, PLEX_TOKEN: the owner
     plex.users()                          # the owner, then home/managed/shared users of the server
     as_alice = plex.as_user(alice_id)     # the same server seen with Alice's own token
-    rows, total = as_alice.items([1, 2], {"unwatched": "1"}, sort="titleSort:asc", start=0, size=100)
+    rows, total = as_alice.items(plex.sections(), {"unwatched": 1, "addedAt>>": 1700000000}, sort="titleSort:asc", start=0, size=100)
 
 Every call has PLEX_TIMEOUT; every failure is a PlexError whose message says
 what failed and what to do (a refused token names PLEX_TOKEN). Listing is one
@@ -15,6 +15,7 @@ in the cache for an hour.
 
 import contextlib
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import requests
 from django.conf import settings
@@ -34,6 +35,10 @@ class PlexError(ServiceError):
     """Plex could not be reached, refused, or has no such thing; the message says which and what to do."""
 
 
+class PlexNotFound(PlexError):
+    """Plex has no item, library or user by that id."""
+
+
 class _Session(requests.Session):
     """requests for plexapi: plex.tv calls go to PLEX_TV_URL."""
 
@@ -51,11 +56,12 @@ def _errors(what: str):
     except plex_errors.Unauthorized as exc:
         raise PlexError(f"Plex refused the token while {what}; check PLEX_TOKEN.") from exc
     except plex_errors.NotFound as exc:
-        raise PlexError(f"Plex has no such item or library ({what}).") from exc
+        raise PlexNotFound(f"Plex has no such item or library ({what}).") from exc
     except plex_errors.PlexApiException as exc:
         raise PlexError(f"Plex failed while {what}: {str(exc)[:200]}") from exc
     except requests.RequestException as exc:
-        raise PlexError(f"Plex at {settings.PLEX_URL} did not answer while {what}: {exc}; check PLEX_URL.") from exc
+        raise PlexError(f"Plex at {settings.PLEX_URL} did not answer while {what}: {exc}; "
+                        f"check PLEX_URL.") from exc
 
 
 def _epoch(value) -> int | None:
@@ -72,6 +78,14 @@ def _external_id(item, scheme: str) -> int | None:
         if guid.id.startswith(f"{scheme}://") and guid.id[len(scheme) + 3:].isdigit():
             return int(guid.id[len(scheme) + 3:])
     return None
+
+
+def query_string(params: dict) -> str:
+    """Plex's filter syntax, as plexapi writes it: operators in the key (`addedAt>>=<t>`), values quoted,
+    a list repeated (`genre=1&genre=2`: both)."""
+    pairs = [(key, value) for key, values in params.items()
+             for value in (values if isinstance(values, list) else [values])]
+    return "?" + "&".join(f"{key}={quote(str(value), safe='')}" for key, value in pairs)
 
 
 def row(item, section_title: str) -> dict:
@@ -162,7 +176,7 @@ class Plex:
         users = {u["id"]: u for u in self.users()}
         user = users.get(int(user_id))
         if user is None:
-            raise PlexError(f"Plex has no user {user_id}; choose one of the server's users.")
+            raise PlexNotFound(f"Plex has no user {user_id}; choose one of the server's users.")
         if user["owner"]:
             return self
         key = self._cache_key(f"token:{user['id']}")
@@ -194,7 +208,7 @@ class Plex:
         for section in sections:
             query = {"type": KINDS[section.type], "includeGuids": 1, "sort": sort, **params}
             with _errors(f"listing {section.title}"):
-                found = self.server.fetchItems(f"/library/sections/{section.key}/all", params=query,
+                found = self.server.fetchItems(f"/library/sections/{section.key}/all{query_string(query)}",
                                                container_start=0, container_size=start + size,
                                                maxresults=start + size)
                 total += found.totalSize or len(found)
@@ -205,6 +219,16 @@ class Plex:
                   reverse=direction == "desc")
         return rows[start:start + size], total
 
+    def choices(self, sections: list, field: str) -> dict[str, str]:
+        """{title: id} of the values of a tag filter (genre, collection ...) of `sections`, one call each."""
+        found = {}
+        for section in sections:
+            with _errors(f"listing the {field} values of {section.title}"):
+                data = self.server.query(f"/library/sections/{section.key}/{field}")
+            for element in data:
+                found.setdefault(element.attrib.get("title", ""), element.attrib.get("key", ""))
+        return found
+
     def item(self, rating_key: int):
         with _errors(f"reading item {rating_key}"):
             return self.server.fetchItem(int(rating_key))
@@ -213,6 +237,19 @@ class Plex:
         item = self.item(rating_key)
         with _errors(f"reading item {rating_key}"):
             return row(item, item.librarySectionTitle or "")
+
+    def poster(self, rating_key: int) -> tuple[bytes, str]:
+        """The poster image of an item (Plex's /library/metadata/<key>/thumb): (bytes, content type)."""
+        with _errors(f"reading the poster of {rating_key}"):
+            response = self.session.get(f"{self.url}/library/metadata/{int(rating_key)}/thumb",
+                                        headers={"X-Plex-Token": self.token}, timeout=self.timeout)
+        if response.status_code == 404:
+            raise PlexNotFound(f"Plex has no poster for item {rating_key}.")
+        if response.status_code in (401, 403):
+            raise PlexError("Plex refused the token while reading a poster; check PLEX_TOKEN.")
+        if response.status_code >= 400:
+            raise PlexError(f"Plex answered {response.status_code} for the poster of {rating_key}.")
+        return response.content, response.headers.get("Content-Type", "image/jpeg")
 
     def seasons(self, rating_key: int) -> list[dict]:
         """Watched/total episodes of each season of a show."""
@@ -251,7 +288,7 @@ class Plex:
     def section(self, key: int):
         found = {int(s.key): s for s in self.sections()}
         if int(key) not in found:
-            raise PlexError(f"Plex has no library {key} (or it is in PLEX_LIBRARIES_TO_IGNORE).")
+            raise PlexNotFound(f"Plex has no library {key} (or it is in PLEX_LIBRARIES_TO_IGNORE).")
         return found[int(key)]
 
 

@@ -9,6 +9,11 @@ manualimport?folder=&downloadId=, POST command (DownloadedEpisodesScan /
 DownloadedMoviesScan, importMode Move: the video files of the folder are
 moved into the library and a downloadFolderImported history record is
 written for the download id), command/<id>, history?downloadId=.
+For the library: series / movie (every item, with `statistics` counted from
+the files on disk and `status`), PUT series|movie/<id>[?moveFiles=true] (the
+folder really moves), rootfolder, tag (GET, POST), episodefile?seriesId= /
+moviefile?movieId= (the video files under the item's folder) and DELETE
+episodefile|moviefile/<id> (the file is really deleted).
 The real server runs the command in the background: here it is "queued" in
 the answer to the POST and "completed" when read. `reject(reason)` makes
 every candidate carry that rejection (and the scan import nothing), as
@@ -44,6 +49,9 @@ class FakeArr:
         self.rejection = ""
         self.requests = []
         self.ids = itertools.count(1)
+        self.roots = [str(self.library)]
+        self.tags = []
+        self.file_ids = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -63,12 +71,42 @@ class FakeArr:
 
     # -- what the test controls ---------------------------------------------------------------
 
-    def add_media(self, external_id: int, title: str) -> dict:
+    def add_media(self, external_id: int, title: str, root: Path | None = None, **fields) -> dict:
+        """A series/movie in folder `root/title`; `aired` (Sonarr): monitored episodes aired so far."""
+        root = str(root or self.library)
         with self.lock:
             item = {"id": next(self.ids), "title": title, self.id_param: external_id,
-                    "path": str(self.library / title)}
+                    "path": str(Path(root) / title), "rootFolderPath": root, "monitored": True, "tags": [],
+                    "status": "continuing" if self.kind == "sonarr" else "released", **fields}
+            if self.kind == "sonarr":
+                item.setdefault("seasons", [{"seasonNumber": 1, "monitored": True}])
             self.media[item["id"]] = item
             return item
+
+    def add_root(self, path: Path) -> str:
+        self.roots.append(str(path))
+        return str(path)
+
+    def tag_label(self, tag_id: int) -> str:
+        return next(t["label"] for t in self.tags if t["id"] == tag_id)
+
+    def _with_statistics(self, item):
+        files = self._videos(Path(item["path"])) if Path(item["path"]).is_dir() else []
+        size = sum(p.stat().st_size for p in files)
+        if self.kind == "sonarr":
+            stats = {"episodeFileCount": len(files), "episodeCount": item.get("aired", len(files)),
+                     "sizeOnDisk": size}
+        else:
+            stats = {"movieFileCount": len(files), "sizeOnDisk": size}
+        return {**{k: v for k, v in item.items() if k != "aired"}, "statistics": stats,
+                "sizeOnDisk": size, "hasFile": bool(files)}
+
+    def _files(self, item):
+        folder = Path(item["path"])
+        found = self._videos(folder) if folder.is_dir() else []
+        return [{"id": self.file_ids.setdefault(str(p), next(self.ids)), "path": str(p),
+                 "relativePath": str(p.relative_to(folder)), "size": p.stat().st_size,
+                 f"{self.item_key}Id": item["id"]} for p in found]
 
     def reject(self, reason: str):
         self.rejection = reason
@@ -135,8 +173,37 @@ class FakeArr:
                 return 200, {"appName": self.app, "version": "4.0.0.0"}
             if method == "GET" and path == f"/api/v3/{self.media_path}":
                 wanted = query.get(self.id_param)
-                return 200, [m for m in self.media.values()
+                return 200, [self._with_statistics(m) for m in self.media.values()
                              if wanted is None or str(m[self.id_param]) == wanted]
+            if method == "PUT" and path.startswith(f"/api/v3/{self.media_path}/"):
+                item = self.media.get(int(path.rsplit("/", 1)[-1]))
+                if item is None:
+                    return 404, {"message": "NotFound"}
+                if body.get("path") != item["path"] and query.get("moveFiles") == "true" \
+                        and Path(item["path"]).exists():
+                    Path(body["path"]).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(item["path"], body["path"])
+                item.update({k: v for k, v in body.items() if k not in ("statistics", "sizeOnDisk", "hasFile")})
+                return 202, self._with_statistics(item)
+            if method == "GET" and path == "/api/v3/rootfolder":
+                return 200, [{"id": n, "path": root} for n, root in enumerate(self.roots, 1)]
+            if method == "GET" and path == "/api/v3/tag":
+                return 200, self.tags
+            if method == "POST" and path == "/api/v3/tag":
+                tag = {"id": next(self.ids), "label": body["label"]}
+                self.tags.append(tag)
+                return 201, tag
+            files_path = "episodefile" if self.kind == "sonarr" else "moviefile"
+            if method == "GET" and path == f"/api/v3/{files_path}":
+                item = self.media.get(int(query.get(f"{self.item_key}Id", 0)))
+                return 200, self._files(item) if item else []
+            if method == "DELETE" and path.startswith(f"/api/v3/{files_path}/"):
+                file_id = int(path.rsplit("/", 1)[-1])
+                found = next((p for p, i in self.file_ids.items() if i == file_id and Path(p).exists()), None)
+                if found is None:
+                    return 404, {"message": "NotFound"}
+                Path(found).unlink()
+                return 200, {}
             if method == "GET" and path == "/api/v3/manualimport":
                 return 200, self._candidates(Path(query.get("folder", "")), query.get("downloadId", ""))
             if method == "POST" and path == "/api/v3/command":
@@ -183,6 +250,12 @@ class FakeArr:
 
             def do_POST(self):
                 self._serve("POST")
+
+            def do_PUT(self):
+                self._serve("PUT")
+
+            def do_DELETE(self):
+                self._serve("DELETE")
 
             def log_message(self, *args):
                 pass

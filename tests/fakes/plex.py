@@ -12,7 +12,7 @@ GET / and /identity, /library, /library/sections, /library/sections/<k>/all
 (type, sort, X-Plex-Container-Start/Size, filters title, year, unwatched,
 inProgress, addedAt>>= / <<=, lastViewedAt>>= / <<=, genre (a,b: any;
 repeated: all), resolution, studio, userRating>>= / <<= / =),
-/library/sections/<k>/genre, /library/metadata/<k>[/children], /:/scrobble,
+/library/sections/<k>/genre, /library/metadata/<k>[/children|/thumb], /:/scrobble,
 /:/unscrobble, DELETE /library/metadata/<k>, /library/sections/<k|all>/refresh,
 /status/sessions/history/all. plex.tv: /api/v2/user, /api/users/,
 /api/servers/<machine>/shared_servers. Watched state is kept per user (their
@@ -27,6 +27,9 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from .base import FakeServer
 
 MACHINE = "fake-machine-id"
+# A 1x1 grey PNG: what a poster is here.
+POSTER = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a4944415478"
+                       "9c63680000008200816dd2a0b60000000049454e44ae426082")
 TYPES = {"1": "movie", "2": "show"}
 SORTS = {"titleSort": lambda i: (i.get("titleSort") or i["title"]).lower(), "year": lambda i: i.get("year") or 0,
          "userRating": lambda i: i.get("userRating") or 0, "addedAt": lambda i: i["addedAt"],
@@ -191,14 +194,13 @@ class FakePlex(FakeServer):
                 return False
             elif name == "studio" and value.lower() not in (item.get("studio") or "").lower():
                 return False
-            elif name[:-1] in ("addedAt>>", "addedAt<<", "lastViewedAt>>", "lastViewedAt<<", "userRating>>",
-                               "userRating<<") or name == "userRating":
+            elif name.rstrip("<>") in ("addedAt", "lastViewedAt", "userRating"):
                 field = name.rstrip("<>")
                 have = (self._last_viewed(user, item["ratingKey"]) if field == "lastViewedAt"
                         else item.get(field)) or 0
                 wanted = float(value)
                 if (name.endswith(">>") and have < wanted) or (name.endswith("<<") and have > wanted) \
-                        or (name == "userRating" and have != wanted):
+                        or (name == field and have != wanted):
                     return False
         return True
 
@@ -249,6 +251,8 @@ class FakePlex(FakeServer):
                     del self.items[child]
                 self.deleted.append(key)
                 return 200, b"", {"Content-Type": "text/plain"}
+            if method == "GET" and len(parts) >= 4 and parts[3] == "thumb":
+                return 200, POSTER, {"Content-Type": "image/png"}
             if method == "GET" and len(parts) == 4 and parts[3] == "children":
                 for child in sorted(self._children(key), key=lambda c: c["index"]):
                     self._element(container, child, user)

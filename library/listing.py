@@ -1,0 +1,139 @@
+"""One page of the library as one Plex user: filters turned into Plex's, rows completed from Sonarr/Radarr.
+
+The cost of a page does not grow with the library or the page: one Plex call
+per chosen library (plus one per library for the genre names when filtering
+on genres), one Sonarr and one Radarr call, and the media decorators'
+bulk lookups (trailer status).
+"""
+
+import calendar
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from mediasuite import media
+from mediasuite.clients import arr
+
+from .models import Preference
+
+SORTS = {"title": "titleSort", "year": "year", "rating": "userRating", "added_at": "addedAt",
+         "last_viewed_at": "lastViewedAt"}
+WATCHED = {"not_started": {"unwatched": 1, "inProgress": 0}, "in_progress": {"inProgress": 1},
+           "watched": {"unwatched": 0}}
+UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
+
+
+class BadFilter(Exception):
+    """A filter names something the chosen libraries do not have."""
+
+
+def _day(value, end=False) -> int:
+    moment = datetime.combine(value, time.max if end else time.min)
+    return int(timezone.make_aware(moment).timestamp())
+
+
+def period(name: str, date_from=None, date_to=None) -> tuple[int, int | None]:
+    """(start, end or None) in Unix seconds of today, 7d, 30d, this_month, last_month or range."""
+    today = timezone.localdate()
+    if name == "today":
+        return _day(today), None
+    if name in ("7d", "30d"):
+        return _day(today - timedelta(days=int(name[:-1]))), None
+    if name == "this_month":
+        return _day(today.replace(day=1)), None
+    if name == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return _day(last.replace(day=1)), _day(last.replace(day=calendar.monthrange(last.year, last.month)[1]),
+                                               end=True)
+    return (_day(date_from) if date_from else 0), (_day(date_to, end=True) if date_to else None)
+
+
+def plex_filters(data: dict, plex, sections) -> dict:
+    """The Plex query parameters of the page's filters (validated data of the API)."""
+    params = {}
+    for name in ("title", "year", "resolution", "studio"):
+        if data.get(name):
+            params[name] = data[name]
+    params.update(WATCHED.get(data.get("watched", "all"), {}))
+    if data.get("date"):
+        field = "lastViewedAt" if data.get("date_field") == "viewed" else "addedAt"
+        start, end = period(data["date"], data.get("date_from"), data.get("date_to"))
+        params[f"{field}>>"] = start
+        if end is not None:
+            params[f"{field}<<"] = end
+    if data.get("genres"):
+        known = plex.choices(sections, "genre")
+        missing = [g for g in data["genres"] if g not in known]
+        if missing:
+            raise BadFilter(f"No genre {', '.join(missing)} in the chosen libraries.")
+        ids = [known[g] for g in data["genres"]]
+        params["genre"] = ids if data.get("genres_mode") == "all" else ",".join(ids)
+    rating = data.get("rating")
+    if rating == "rated":
+        params["userRating>>"] = 1
+    elif rating == "not_rated":
+        params["userRating<<"] = 0
+    elif rating in ("gte", "lte", "eq"):
+        params[{"gte": "userRating>>", "lte": "userRating<<", "eq": "userRating"}[rating]] = data["rating_value"]
+    return params
+
+
+def blank(row: dict) -> dict:
+    row.update(in_arr=None, arr_id=None, root_folder="", incomplete=None, production_status="")
+    return row
+
+
+def complete(rows: list[dict]) -> list[str]:
+    """Add Sonarr/Radarr's view of each row (one call each); the warnings of those that failed."""
+    warnings = []
+    for kind, media_type, field, id_param in ((arr.SONARR, "series", "tvdb_id", "tvdbId"),
+                                              (arr.RADARR, "movie", "tmdb_id", "tmdbId")):
+        wanted = [r for r in rows if r["media_type"] == media_type and r[field]]
+        if not wanted or not getattr(settings, f"{kind.upper()}_URL"):
+            continue
+        try:
+            found = {item.get(id_param): item for item in arr.from_settings(kind, timeout=15).all()}
+        except arr.ArrError as exc:
+            warnings.append(str(exc))
+            continue
+        for row in wanted:
+            item = found.get(row[field])
+            row["in_arr"] = item is not None
+            if item is None:
+                continue
+            stats = item.get("statistics") or {}
+            row.update(arr_id=item["id"], root_folder=item.get("rootFolderPath", ""))
+            status = item.get("status", "")
+            row["production_status"] = "upcoming" if status in UPCOMING else status
+            if media_type == "series":
+                row["size"] = stats.get("sizeOnDisk", row["size"])
+                row["incomplete"] = stats.get("episodeFileCount", 0) < stats.get("episodeCount", 0)
+    return warnings
+
+
+def page(user, owner, data: dict) -> dict:
+    """The rows of one page for `user` (a MediaSuite operator) as the Plex user and libraries chosen."""
+    users = owner.users()
+    plex_user = data.get("plex_user") or users[0]["id"]
+    if plex_user not in {u["id"] for u in users}:
+        raise BadFilter(f"Plex has no user {plex_user}; choose one of the server's users.")
+    sections = owner.sections()
+    by_key = {int(s.key): s for s in sections}
+    chosen = data.get("libraries") or list(by_key)
+    unknown = [k for k in chosen if k not in by_key]
+    if unknown:
+        raise BadFilter(f"Plex has no library {', '.join(map(str, unknown))} (or it is ignored).")
+    viewer = owner.as_user(plex_user)
+    params = plex_filters(data, viewer, [by_key[k] for k in chosen])
+    size, number = data.get("page_size", 100), data.get("page", 1)
+    sort = f"{SORTS[data.get('sort', 'title')]}:{data.get('direction', 'asc')}"
+    rows, total = viewer.items([by_key[k] for k in chosen], params, sort, (number - 1) * size, size)
+    for row in rows:
+        blank(row)
+    warnings = complete(rows)
+    media.decorate(rows, user)
+    Preference.objects.update_or_create(user=user, defaults={"plex_user": plex_user,
+                                                             "libraries": data.get("libraries") or []})
+    return {"count": total, "page": number, "page_size": size, "plex_user": plex_user, "libraries": chosen,
+            "warnings": warnings, "results": rows}
