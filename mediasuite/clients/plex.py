@@ -89,7 +89,13 @@ def query_string(params: dict) -> str:
 
 
 def row(item, section_title: str) -> dict:
-    """What MediaSuite keeps of a movie or show of a library listing."""
+    """What MediaSuite keeps of a movie or show of a library listing.
+
+    plexapi reloads a listed item from the server when an attribute it reads
+    is empty (a rating never given ...): one call per row. The listing has
+    everything the row needs, so that is turned off.
+    """
+    item._autoReload = False
     is_show = item.type == "show"
     media = item.media[0] if not is_show and item.media else None
     size = sum(part.size or 0 for m in (item.media if not is_show else []) for part in m.parts)
