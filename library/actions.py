@@ -59,7 +59,8 @@ def _arr(row: dict) -> tuple[arr.Client, dict]:
                       f"cannot be matched; fix its match in Plex first.")
     item = client.media(external)
     if item is None:
-        raise Refused(f"{row['title']} is not in {client.label}; add it there, or delete it from Plex instead.")
+        raise Refused(f"{row['title']} is not in {client.label}; add it there, or delete it from Plex "
+                      f"instead.")
     return client, item
 
 
@@ -93,9 +94,10 @@ def _record(actor, action, row, message, **fields) -> ArchiveRecord:
 def set_watched(actor, viewer, user_title: str, rating_key: int, watched: bool) -> dict:
     """Mark the media watched or not as the chosen Plex user; the fresh row."""
     row = viewer.set_watched(rating_key, watched)
+    state = "watched" if watched else "not watched"
     with transaction.atomic():
         events.record("library.item.watched", _subject(rating_key), actor=actor,
-                      message=f"{row['title']} marked {'watched' if watched else 'not watched'} for {user_title}.",
+                      message=f"{row['title']} marked {state} for {user_title}.",
                       payload={"watched": watched, "plex_user": user_title, "title": row["title"]})
     return row
 
@@ -156,26 +158,27 @@ def move(actor, owner, viewer, rating_key: int, root_folder: str, dry_run: bool 
     if os.path.normpath(item.get("rootFolderPath", "")) == os.path.normpath(target):
         raise Refused(f"{row['title']} is already in {target}.")
     path = str(Path(target) / Path(item["path"]).name)
-    report = {"rating_key": rating_key, "title": row["title"], "action": Action.MOVE, "dry_run": _dry(dry_run),
-              "from": item["path"], "to": path}
+    report = {"rating_key": rating_key, "title": row["title"], "action": Action.MOVE,
+              "dry_run": _dry(dry_run), "from": item["path"], "to": path}
     if report["dry_run"]:
         return report
     item.update(rootFolderPath=target, path=path)
     client.update(item, move_files=True)
     owner.scan(row["library_key"])
-    report["record"] = _record(actor, Action.MOVE, row, f"{row['title']} moved from {report['from']} to {path}.",
-                               watched=[]).pk
+    message = f"{row['title']} moved from {report['from']} to {path}."
+    report["record"] = _record(actor, Action.MOVE, row, message, watched=[]).pk
     return report
 
 
 def delete(actor, owner, viewer, rating_key: int, dry_run: bool | None = None) -> dict:
     """Delete the media from Plex."""
     row = viewer.item_row(rating_key)
-    report = {"rating_key": rating_key, "title": row["title"], "action": Action.DELETE, "dry_run": _dry(dry_run)}
+    report = {"rating_key": rating_key, "title": row["title"], "action": Action.DELETE,
+              "dry_run": _dry(dry_run)}
     if report["dry_run"]:
         return report
     watched = watched_by_all(owner, rating_key, row["media_type"])
     owner.delete(rating_key)
-    report["record"] = _record(actor, Action.DELETE, row, f"{row['title']} deleted from Plex ({row['library']}).",
-                               watched=watched).pk
+    message = f"{row['title']} deleted from Plex ({row['library']})."
+    report["record"] = _record(actor, Action.DELETE, row, message, watched=watched).pk
     return report

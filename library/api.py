@@ -64,7 +64,7 @@ class ItemsQuerySerializer(Strict):
     def validate(self, data):
         data = super().validate(data)
         if data.get("rating") in ("gte", "lte", "eq") and data.get("rating_value") is None:
-            raise serializers.ValidationError({"rating_value": ["Give the rating to compare with (0 to 10)."]})
+            raise serializers.ValidationError({"rating_value": ["Give the rating to compare with (0-10)."]})
         if data.get("date") == "range" and not (data.get("date_from") or data.get("date_to")):
             raise serializers.ValidationError({"date_from": ["A range needs a start or an end date."]})
         return data
@@ -192,7 +192,8 @@ class TakeOutSerializer(Strict):
     unmonitor = serializers.BooleanField(default=True)
     tag = serializers.BooleanField(default=True)
     dry_run = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                       help_text="Only report what would be deleted; default: LIBRARY_DRY_RUN.")
+                                       help_text="Only report what would be deleted; default: "
+                                                 "LIBRARY_DRY_RUN.")
 
 
 class MoveSerializer(Strict):
@@ -224,7 +225,8 @@ class ItemActionView(APIView):
             owner = _owner()
             users = {u["id"]: u for u in owner.users()}
             if data["plex_user"] not in users:
-                raise listing.BadFilter(f"Plex has no user {data['plex_user']}; choose one of the server's users.")
+                raise listing.BadFilter(f"Plex has no user {data['plex_user']}; choose one of the server's "
+                                        f"users.")
             viewer = owner.as_user(data["plex_user"])
             if action == "watched":
                 row = actions.set_watched(request.user, viewer, users[data["plex_user"]]["title"], rating_key,
@@ -297,7 +299,8 @@ class BulkView(APIView):
             if data["options"]["root_folder"] not in roots:
                 return error_response(f"{data['options']['root_folder']} is not a root folder of Sonarr or "
                                       f"Radarr ({', '.join(roots)}).")
-        job = bulk.start(request.user, data["action"], data["rating_keys"], data["plex_user"], data["options"])
+        job = bulk.start(request.user, data["action"], data["rating_keys"], data["plex_user"],
+                         data["options"])
         return Response(BulkJobSerializer(job).data, status=202)
 
 
@@ -320,8 +323,8 @@ class ArchiveRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = ArchiveRecord
         fields = ["id", "action", "action_label", "media_type", "title", "year", "tmdb_id", "tvdb_id",
-                  "rating_key", "library", "actor", "created_at", "watched", "deleted_files", "removed_folders",
-                  "freed_bytes", "detail"]
+                  "rating_key", "library", "actor", "created_at", "watched", "deleted_files",
+                  "removed_folders", "freed_bytes", "detail"]
         read_only_fields = fields
 
 

@@ -33,7 +33,8 @@ def start(actor, action: str, rating_keys: list[int], plex_user: int, options: d
                                      options=options, actor=actor)
         events.record("library.bulk.queued", job, actor=actor,
                       message=f"{len(rating_keys)} item(s) to {action} queued.", payload={"action": action})
-        transaction.on_commit(lambda: async_task("library.tasks.bulk", job.pk, task_name=f"library-bulk-{job.pk}"))
+        transaction.on_commit(lambda: async_task("library.tasks.bulk", job.pk,
+                                                 task_name=f"library-bulk-{job.pk}"))
     return job
 
 

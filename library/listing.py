@@ -44,8 +44,8 @@ def period(name: str, date_from=None, date_to=None) -> tuple[int, int | None]:
         return _day(today.replace(day=1)), None
     if name == "last_month":
         last = today.replace(day=1) - timedelta(days=1)
-        return _day(last.replace(day=1)), _day(last.replace(day=calendar.monthrange(last.year, last.month)[1]),
-                                               end=True)
+        days = calendar.monthrange(last.year, last.month)[1]
+        return _day(last.replace(day=1)), _day(last.replace(day=days), end=True)
     return (_day(date_from) if date_from else 0), (_day(date_to, end=True) if date_to else None)
 
 
@@ -75,7 +75,8 @@ def plex_filters(data: dict, plex, sections) -> dict:
     elif rating == "not_rated":
         params["userRating<<"] = 0
     elif rating in ("gte", "lte", "eq"):
-        params[{"gte": "userRating>>", "lte": "userRating<<", "eq": "userRating"}[rating]] = data["rating_value"]
+        operator = {"gte": "userRating>>", "lte": "userRating<<", "eq": "userRating"}[rating]
+        params[operator] = data["rating_value"]
     return params
 
 

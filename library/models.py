@@ -17,6 +17,9 @@ class Preference(models.Model):
     plex_user = models.BigIntegerField(null=True, blank=True)
     libraries = models.JSONField(default=list, blank=True)
 
+    def __str__(self):
+        return f"{self.user}: Plex user {self.plex_user}, libraries {self.libraries or 'all'}"
+
 
 class Action(models.TextChoices):
     ARCHIVE = "archive", "archived"
@@ -74,6 +77,9 @@ class BulkJob(models.Model):
                               related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.get_action_display()} of {len(self.rating_keys)} item(s): {self.state}"
 
     @property
     def total(self) -> int:

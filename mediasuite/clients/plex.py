@@ -3,7 +3,8 @@
     plex = Plex()                         # PLEX_URL, PLEX_TOKEN: the owner
     plex.users()                          # the owner, then home/managed/shared users of the server
     as_alice = plex.as_user(alice_id)     # the same server seen with Alice's own token
-    rows, total = as_alice.items(plex.sections(), {"unwatched": 1, "addedAt>>": 1700000000}, sort="titleSort:asc", start=0, size=100)
+    rows, total = as_alice.items(plex.sections(), {"unwatched": 1, "addedAt>>": 1700000000},
+                                 sort="titleSort:asc", start=0, size=100)
 
 Every call has PLEX_TIMEOUT; every failure is a PlexError whose message says
 what failed and what to do (a refused token names PLEX_TOKEN). Listing is one

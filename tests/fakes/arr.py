@@ -183,7 +183,8 @@ class FakeArr:
                         and Path(item["path"]).exists():
                     Path(body["path"]).parent.mkdir(parents=True, exist_ok=True)
                     shutil.move(item["path"], body["path"])
-                item.update({k: v for k, v in body.items() if k not in ("statistics", "sizeOnDisk", "hasFile")})
+                computed = ("statistics", "sizeOnDisk", "hasFile")
+                item.update({k: v for k, v in body.items() if k not in computed})
                 return 202, self._with_statistics(item)
             if method == "GET" and path == "/api/v3/rootfolder":
                 return 200, [{"id": n, "path": root} for n, root in enumerate(self.roots, 1)]

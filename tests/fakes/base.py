@@ -45,7 +45,8 @@ class FakeServer:
 
     def _respond(self, method, handler):
         url = urlparse(handler.path)
-        query = {k: v[-1] if len(v) == 1 else v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        parsed = parse_qs(url.query, keep_blank_values=True)
+        query = {k: v[-1] if len(v) == 1 else v for k, v in parsed.items()}
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         with self.lock:

@@ -1,4 +1,4 @@
-"""A small Plex Media Server (and the plex.tv calls about its users) for tests, in the XML python-plexapi parses.
+"""A small Plex Media Server (and the plex.tv calls about its users) for tests, in the XML plexapi parses.
 
     with FakePlex() as plex:
         settings.PLEX_URL, settings.PLEX_TOKEN, settings.PLEX_TV_URL = plex.url, plex.token, plex.url
@@ -28,12 +28,18 @@ from .base import FakeServer
 
 MACHINE = "fake-machine-id"
 # A 1x1 grey PNG: what a poster is here.
-POSTER = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a4944415478"
-                       "9c63680000008200816dd2a0b60000000049454e44ae426082")
+POSTER = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a4944415478"
+    "9c63680000008200816dd2a0b60000000049454e44ae426082"
+)
 TYPES = {"1": "movie", "2": "show"}
-SORTS = {"titleSort": lambda i: (i.get("titleSort") or i["title"]).lower(), "year": lambda i: i.get("year") or 0,
-         "userRating": lambda i: i.get("userRating") or 0, "addedAt": lambda i: i["addedAt"],
-         "lastViewedAt": lambda i: i.get("lastViewedAt") or 0}
+SORTS = {
+    "titleSort": lambda i: (i.get("titleSort") or i["title"]).lower(),
+    "year": lambda i: i.get("year") or 0,
+    "userRating": lambda i: i.get("userRating") or 0,
+    "addedAt": lambda i: i["addedAt"],
+    "lastViewedAt": lambda i: i.get("lastViewedAt") or 0,
+}
 
 
 class FakePlex(FakeServer):
@@ -57,7 +63,12 @@ class FakePlex(FakeServer):
 
     def add_user(self, title: str, home: bool = True) -> int:
         user_id = max(self.users) + 1
-        self.users[user_id] = {"id": user_id, "title": title, "token": f"token-of-{title.lower()}", "home": home}
+        self.users[user_id] = {
+            "id": user_id,
+            "title": title,
+            "token": f"token-of-{title.lower()}",
+            "home": home,
+        }
         return user_id
 
     def add_section(self, title: str, kind: str) -> int:
@@ -72,26 +83,58 @@ class FakePlex(FakeServer):
         key = next(self.keys)
         for genre in fields.get("genres", []):
             self._tag(genre)
-        self.items[key] = {"ratingKey": key, "type": "movie", "section": section, "title": title, "year": year,
-                           "tmdb_id": tmdb_id, "addedAt": fields.pop("addedAt", int(time.time()) - key),
-                           "genres": [], "resolution": "1080", "size": 1_000_000, **fields}
+        self.items[key] = {
+            "ratingKey": key,
+            "type": "movie",
+            "section": section,
+            "title": title,
+            "year": year,
+            "tmdb_id": tmdb_id,
+            "addedAt": fields.pop("addedAt", int(time.time()) - key),
+            "genres": [],
+            "resolution": "1080",
+            "size": 1_000_000,
+            **fields,
+        }
         return key
 
     def add_show(self, title, year, tvdb_id=None, seasons=None, section=2, **fields) -> int:
         key = next(self.keys)
-        self.items[key] = {"ratingKey": key, "type": "show", "section": section, "title": title, "year": year,
-                           "tvdb_id": tvdb_id, "addedAt": fields.pop("addedAt", int(time.time()) - key),
-                           "genres": [], **fields}
+        self.items[key] = {
+            "ratingKey": key,
+            "type": "show",
+            "section": section,
+            "title": title,
+            "year": year,
+            "tvdb_id": tvdb_id,
+            "addedAt": fields.pop("addedAt", int(time.time()) - key),
+            "genres": [],
+            **fields,
+        }
         for genre in self.items[key]["genres"]:
             self._tag(genre)
         for number, episodes in (seasons or {1: 2}).items():
             season = next(self.keys)
-            self.items[season] = {"ratingKey": season, "type": "season", "section": section, "parent": key,
-                                  "index": number, "title": f"Season {number}", "addedAt": 0}
+            self.items[season] = {
+                "ratingKey": season,
+                "type": "season",
+                "section": section,
+                "parent": key,
+                "index": number,
+                "title": f"Season {number}",
+                "addedAt": 0,
+            }
             for n in range(1, episodes + 1):
                 episode = next(self.keys)
-                self.items[episode] = {"ratingKey": episode, "type": "episode", "section": section,
-                                       "parent": season, "index": n, "title": f"Episode {n}", "addedAt": 0}
+                self.items[episode] = {
+                    "ratingKey": episode,
+                    "type": "episode",
+                    "section": section,
+                    "parent": season,
+                    "index": n,
+                    "title": f"Episode {n}",
+                    "addedAt": 0,
+                }
         return key
 
     def watch(self, user_id: int, rating_key: int, watched: bool = True):
@@ -130,9 +173,16 @@ class FakePlex(FakeServer):
         kind = item["type"]
         tag = "Video" if kind in ("movie", "episode") else "Directory"
         watched, total = self._counts(user, item["ratingKey"])
-        attrs = {"ratingKey": item["ratingKey"], "key": f"/library/metadata/{item['ratingKey']}", "type": kind,
-                 "title": item["title"], "addedAt": item["addedAt"], "librarySectionID": item["section"],
-                 "librarySectionTitle": section["title"], "librarySectionKey": f"/library/sections/{item['section']}"}
+        attrs = {
+            "ratingKey": item["ratingKey"],
+            "key": f"/library/metadata/{item['ratingKey']}",
+            "type": kind,
+            "title": item["title"],
+            "addedAt": item["addedAt"],
+            "librarySectionID": item["section"],
+            "librarySectionTitle": section["title"],
+            "librarySectionKey": f"/library/sections/{item['section']}",
+        }
         for name in ("year", "titleSort", "originalTitle", "studio", "userRating", "index"):
             if item.get(name) is not None:
                 attrs[name] = item[name]
@@ -148,12 +198,23 @@ class FakePlex(FakeServer):
             elif item.get("viewOffset"):
                 attrs["viewOffset"] = item["viewOffset"]
         else:
-            attrs.update(leafCount=total, viewedLeafCount=watched, childCount=len(self._children(item["ratingKey"])))
+            attrs.update(
+                leafCount=total, viewedLeafCount=watched, childCount=len(self._children(item["ratingKey"]))
+            )
         element = SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
         if kind == "movie":
-            media = SubElement(element, "Media", {"id": str(item["ratingKey"]), "videoResolution": item["resolution"]})
-            SubElement(media, "Part", {"id": str(item["ratingKey"]), "size": str(item["size"]),
-                                       "file": item.get("file", f"/movies/{item['title']}/{item['title']}.mkv")})
+            media = SubElement(
+                element, "Media", {"id": str(item["ratingKey"]), "videoResolution": item["resolution"]}
+            )
+            SubElement(
+                media,
+                "Part",
+                {
+                    "id": str(item["ratingKey"]),
+                    "size": str(item["size"]),
+                    "file": item.get("file", f"/movies/{item['title']}/{item['title']}.mkv"),
+                },
+            )
         for genre in item.get("genres", []):
             SubElement(element, "Genre", {"id": str(self._tag(genre)), "tag": genre})
         for scheme in ("tmdb", "tvdb"):
@@ -163,7 +224,11 @@ class FakePlex(FakeServer):
 
     @staticmethod
     def _xml(container: Element):
-        return 200, b'<?xml version="1.0" encoding="UTF-8"?>' + tostring(container), {"Content-Type": "text/xml"}
+        return (
+            200,
+            b'<?xml version="1.0" encoding="UTF-8"?>' + tostring(container),
+            {"Content-Type": "text/xml"},
+        )
 
     # -- filters ------------------------------------------------------------------------------
 
@@ -174,33 +239,44 @@ class FakePlex(FakeServer):
             watched, total = self._counts(user, item["ratingKey"])
             values = value if isinstance(value, list) else [value]
             if name == "title":
-                words = " ".join(str(item.get(f) or "") for f in ("title", "originalTitle", "titleSort")).lower()
+                words = " ".join(
+                    str(item.get(f) or "") for f in ("title", "originalTitle", "titleSort")
+                ).lower()
                 if value.lower() not in words:
                     return False
-            elif name == "year" and str(item.get("year")) != value:
-                return False
-            elif name == "unwatched" and (watched < total) != (value == "1"):
-                return False
+            elif name == "year":
+                if str(item.get("year")) != value:
+                    return False
+            elif name == "unwatched":
+                if (watched < total) != (value == "1"):
+                    return False
             elif name == "inProgress":
-                started = (0 < watched < total) or (item["type"] == "movie" and not watched
-                                                     and bool(item.get("viewOffset")))
+                started = (0 < watched < total) or (
+                    item["type"] == "movie" and not watched and bool(item.get("viewOffset"))
+                )
                 if started != (value == "1"):
                     return False
             elif name == "genre":
                 have = {str(self._tag(g)) for g in item.get("genres", [])}
                 if not all(have & set(v.split(",")) for v in values):
                     return False
-            elif name == "resolution" and item.get("resolution") != value:
-                return False
-            elif name == "studio" and value.lower() not in (item.get("studio") or "").lower():
-                return False
+            elif name == "resolution":
+                if item.get("resolution") != value:
+                    return False
+            elif name == "studio":
+                if value.lower() not in (item.get("studio") or "").lower():
+                    return False
             elif name.rstrip("<>") in ("addedAt", "lastViewedAt", "userRating"):
                 field = name.rstrip("<>")
-                have = (self._last_viewed(user, item["ratingKey"]) if field == "lastViewedAt"
-                        else item.get(field)) or 0
+                have = (
+                    self._last_viewed(user, item["ratingKey"]) if field == "lastViewedAt" else item.get(field)
+                ) or 0
                 wanted = float(value)
-                if (name.endswith(">>") and have < wanted) or (name.endswith("<<") and have > wanted) \
-                        or (name == field and have != wanted):
+                if (
+                    (name.endswith(">>") and have < wanted)
+                    or (name.endswith("<<") and have > wanted)
+                    or (name == field and have != wanted)
+                ):
                     return False
         return True
 
@@ -215,11 +291,22 @@ class FakePlex(FakeServer):
             return self._plex_tv(method, path, user)
         container = Element("MediaContainer")
         if method == "GET" and path == "/identity":
-            return 200, {"MediaContainer": {"size": 0, "claimed": True, "machineIdentifier": MACHINE,
-                                            "version": "1.40.0.0"}}
+            return 200, {
+                "MediaContainer": {
+                    "size": 0,
+                    "claimed": True,
+                    "machineIdentifier": MACHINE,
+                    "version": "1.40.0.0",
+                }
+            }
         if method == "GET" and path == "/":
-            container.attrib.update(friendlyName="Fake Plex", machineIdentifier=MACHINE, version="1.40.0.0",
-                                    myPlex="1", myPlexUsername="owner")
+            container.attrib.update(
+                friendlyName="Fake Plex",
+                machineIdentifier=MACHINE,
+                version="1.40.0.0",
+                myPlex="1",
+                myPlexUsername="owner",
+            )
             return self._xml(container)
         if method == "GET" and path == "/library":
             container.set("title1", "Plex Library")
@@ -227,9 +314,17 @@ class FakePlex(FakeServer):
             return self._xml(container)
         if method == "GET" and path == "/library/sections":
             for key, section in self.sections.items():
-                SubElement(container, "Directory", {"key": str(key), "type": section["type"],
-                                                    "title": section["title"], "uuid": f"section-{key}",
-                                                    "agent": "tv.plex.agents.movie"})
+                SubElement(
+                    container,
+                    "Directory",
+                    {
+                        "key": str(key),
+                        "type": section["type"],
+                        "title": section["title"],
+                        "uuid": f"section-{key}",
+                        "agent": "tv.plex.agents.movie",
+                    },
+                )
             return self._xml(container)
         parts = path.strip("/").split("/")
         if method == "GET" and path.endswith("/refresh") and parts[:2] == ["library", "sections"]:
@@ -237,10 +332,18 @@ class FakePlex(FakeServer):
             return 200, b"", {"Content-Type": "text/plain"}
         if method == "GET" and parts[:2] == ["library", "sections"] and len(parts) == 4 and parts[3] == "all":
             return self._listing(int(parts[2]), user, query, headers, container)
-        if method == "GET" and parts[:2] == ["library", "sections"] and len(parts) == 4 and parts[3] == "genre":
-            for title in sorted({g for i in self.items.values() if i["section"] == int(parts[2])
-                                 for g in i.get("genres", [])}):
-                SubElement(container, "Directory", {"key": str(self._tag(title)), "title": title, "type": "genre"})
+        if (
+            method == "GET"
+            and parts[:2] == ["library", "sections"]
+            and len(parts) == 4
+            and parts[3] == "genre"
+        ):
+            for title in sorted(
+                {g for i in self.items.values() if i["section"] == int(parts[2]) for g in i.get("genres", [])}
+            ):
+                SubElement(
+                    container, "Directory", {"key": str(self._tag(title)), "title": title, "type": "genre"}
+                )
             return self._xml(container)
         if parts[:2] == ["library", "metadata"] and len(parts) >= 3:
             key = int(parts[2]) if parts[2].isdigit() else None
@@ -273,10 +376,18 @@ class FakePlex(FakeServer):
                 if query.get("metadataItemID") and str(entry["ratingKey"]) != query["metadataItemID"]:
                     continue
                 item = self.items.get(entry["ratingKey"])
-                SubElement(container, "Video", {"historyKey": f"/status/sessions/history/{len(container)}",
-                                                "ratingKey": str(entry["ratingKey"]), "accountID": str(entry["accountID"]),
-                                                "viewedAt": str(entry["viewedAt"]), "type": item["type"] if item else "movie",
-                                                "title": item["title"] if item else ""})
+                SubElement(
+                    container,
+                    "Video",
+                    {
+                        "historyKey": f"/status/sessions/history/{len(container)}",
+                        "ratingKey": str(entry["ratingKey"]),
+                        "accountID": str(entry["accountID"]),
+                        "viewedAt": str(entry["viewedAt"]),
+                        "type": item["type"] if item else "movie",
+                        "title": item["title"] if item else "",
+                    },
+                )
             container.set("size", str(len(container)))
             return self._xml(container)
         return 404, "<html><body>Not Found</body></html>", {"Content-Type": "text/html"}
@@ -293,28 +404,47 @@ class FakePlex(FakeServer):
         if section not in self.sections:
             return 404, "<html><body>Not Found</body></html>", {"Content-Type": "text/html"}
         kind = TYPES.get(query.get("type", "1" if self.sections[section]["type"] == "movie" else "2"))
-        found = [i for i in self.items.values() if i["section"] == section and i["type"] == kind
-                 and self._matches(i, user, query)]
+        found = [
+            i
+            for i in self.items.values()
+            if i["section"] == section and i["type"] == kind and self._matches(i, user, query)
+        ]
         field, _, direction = query.get("sort", "titleSort:asc").partition(":")
         if field == "lastViewedAt":
-            found.sort(key=lambda i: self._last_viewed(user, i["ratingKey"]) or 0, reverse=direction == "desc")
+            found.sort(
+                key=lambda i: self._last_viewed(user, i["ratingKey"]) or 0, reverse=direction == "desc"
+            )
         else:
             found.sort(key=SORTS.get(field, SORTS["titleSort"]), reverse=direction == "desc")
         start = int(headers.get("X-Plex-Container-Start") or query.get("X-Plex-Container-Start") or 0)
         size = int(headers.get("X-Plex-Container-Size") or query.get("X-Plex-Container-Size") or 100)
-        for item in found[start:start + size]:
+        for item in found[start : start + size]:
             self._element(container, item, user)
-        container.attrib.update(size=str(len(container)), totalSize=str(len(found)), offset=str(start),
-                                librarySectionID=str(section), librarySectionTitle=self.sections[section]["title"])
+        container.attrib.update(
+            size=str(len(container)),
+            totalSize=str(len(found)),
+            offset=str(start),
+            librarySectionID=str(section),
+            librarySectionTitle=self.sections[section]["title"],
+        )
         return self._xml(container)
 
     def _plex_tv(self, method, path, user):
         container = Element("MediaContainer")
         if method == "GET" and path == "/api/v2/user":
             account = self.users[user]
-            element = Element("user", {"id": str(user), "uuid": f"uuid-{user}", "username": account["title"],
-                                       "title": account["title"], "authToken": account["token"],
-                                       "scrobbleTypes": "", "home": "1"})
+            element = Element(
+                "user",
+                {
+                    "id": str(user),
+                    "uuid": f"uuid-{user}",
+                    "username": account["title"],
+                    "title": account["title"],
+                    "authToken": account["token"],
+                    "scrobbleTypes": "",
+                    "home": "1",
+                },
+            )
             SubElement(element, "subscription", {"active": "1", "status": "Active", "plan": "lifetime"})
             SubElement(element, "profile", {"autoSelectAudio": "1"})
             return self._xml(element)
@@ -324,17 +454,40 @@ class FakePlex(FakeServer):
             for account in self.users.values():
                 if account["id"] == self.owner:
                     continue
-                element = SubElement(container, "User", {"id": str(account["id"]), "title": account["title"],
-                                                         "username": "" if account["home"] else account["title"],
-                                                         "home": "1" if account["home"] else "0"})
-                SubElement(element, "Server", {"id": "1", "serverId": "1", "machineIdentifier": MACHINE,
-                                               "name": "Fake Plex", "numLibraries": str(len(self.sections))})
+                element = SubElement(
+                    container,
+                    "User",
+                    {
+                        "id": str(account["id"]),
+                        "title": account["title"],
+                        "username": "" if account["home"] else account["title"],
+                        "home": "1" if account["home"] else "0",
+                    },
+                )
+                SubElement(
+                    element,
+                    "Server",
+                    {
+                        "id": "1",
+                        "serverId": "1",
+                        "machineIdentifier": MACHINE,
+                        "name": "Fake Plex",
+                        "numLibraries": str(len(self.sections)),
+                    },
+                )
             return self._xml(container)
         if method == "GET" and path == f"/api/servers/{MACHINE}/shared_servers":
             for account in self.users.values():
                 if account["id"] != self.owner:
-                    SubElement(container, "SharedServer", {"id": str(account["id"]), "userID": str(account["id"]),
-                                                           "accessToken": account["token"],
-                                                           "username": account["title"]})
+                    SubElement(
+                        container,
+                        "SharedServer",
+                        {
+                            "id": str(account["id"]),
+                            "userID": str(account["id"]),
+                            "accessToken": account["token"],
+                            "username": account["title"],
+                        },
+                    )
             return self._xml(container)
         return 404, "<html><body>Not Found</body></html>", {"Content-Type": "text/html"}

@@ -71,12 +71,13 @@ def movie(plex, radarr):
 
 @pytest.fixture
 def show(plex, sonarr):
-    """show(title, year, tvdb_id, seasons={1: 2}, watched_by=()) -> (rating key, Sonarr item), episodes on disk."""
+    """show(title, year, tvdb_id, seasons={1: 2}, watched_by=()) -> (rating key, Sonarr item), on disk."""
 
     def make(title, year, tvdb_id, seasons=None, watched_by=(), **fields):
         seasons = seasons or {1: 2}
-        item = sonarr.add_media(tvdb_id, title, seasons=[{"seasonNumber": n, "monitored": True} for n in seasons],
-                                **fields)
+        item = sonarr.add_media(
+            tvdb_id, title, seasons=[{"seasonNumber": n, "monitored": True} for n in seasons], **fields
+        )
         folder = Path(item["path"])
         for number, episodes in seasons.items():
             season = folder / f"Season {number}"

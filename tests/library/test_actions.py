@@ -1,4 +1,4 @@
-"""Row actions: watched, archive, reject, move, delete; files really deleted, folders cleaned, Plex rescanned."""
+"""Row actions: watched, archive, reject, move, delete; files really deleted, folders cleaned, rescans."""
 
 from pathlib import Path
 
@@ -26,7 +26,7 @@ def test_toggle_watched_as_the_chosen_user(client, plex, movie):
 
 
 def test_archive_a_watched_movie(client, plex, radarr, movie, operator):
-    alice = plex.add_user("Alice")
+    plex.add_user("Alice")
     key, item = movie("The Matrix", 1999, 603, watched_by=[1])
     other_key, other = movie("Alien", 1979, 348)
     folder = Path(item["path"])
@@ -43,7 +43,12 @@ def test_archive_a_watched_movie(client, plex, radarr, movie, operator):
     assert saved["monitored"] is False and [radarr.tag_label(t) for t in saved["tags"]] == ["watched"]
     assert plex.refreshes == ["1"]
     record = ArchiveRecord.objects.get()
-    assert (record.action, record.title, record.actor, record.tmdb_id) == ("archive", "The Matrix", operator, 603)
+    assert (record.action, record.title, record.actor, record.tmdb_id) == (
+        "archive",
+        "The Matrix",
+        operator,
+        603,
+    )
     assert {w["user"]: w["state"] for w in record.watched} == {"owner": "watched", "Alice": "not_started"}
     assert Event.objects.filter(kind="library.item.archive", subject_id=str(key)).exists()
     history = client.get("/api/library/archive?q=matri").json()
@@ -60,8 +65,10 @@ def test_archive_a_fully_watched_show_cleans_its_seasons(client, plex, sonarr, s
     saved = sonarr.media[item["id"]]
     assert saved["monitored"] is False and all(not s["monitored"] for s in saved["seasons"])
     record = ArchiveRecord.objects.get()
-    assert record.watched[0]["seasons"] == [{"season": 1, "watched": 2, "total": 2},
-                                            {"season": 2, "watched": 1, "total": 1}]
+    assert record.watched[0]["seasons"] == [
+        {"season": 1, "watched": 2, "total": 2},
+        {"season": 2, "watched": 1, "total": 1},
+    ]
 
 
 def test_a_folder_with_other_files_is_kept(client, plex, movie):
@@ -145,17 +152,22 @@ def test_delete_from_plex(client, plex, movie):
     assert ArchiveRecord.objects.get().action == "delete"
 
 
-@pytest.mark.parametrize("path, body, status", [
-    ("999999/archive", {}, 404),
-    ("abc/archive", {}, 404),
-    ("{key}/explode", {}, 404),
-    ("{key}/archive", {"plex_user": 42}, 400),
-    ("{key}/archive", {"delete_files": "maybe"}, 400),
-    ("{key}/watched", {"watched": True, "extra": 1}, 400),
-])
+@pytest.mark.parametrize(
+    "path, body, status",
+    [
+        ("999999/archive", {}, 404),
+        ("abc/archive", {}, 404),
+        ("{key}/explode", {}, 404),
+        ("{key}/archive", {"plex_user": 42}, 400),
+        ("{key}/archive", {"delete_files": "maybe"}, 400),
+        ("{key}/watched", {"watched": True, "extra": 1}, 400),
+    ],
+)
 def test_bad_requests_are_4xx_and_change_nothing(client, plex, radarr, movie, path, body, status):
     key, item = movie("The Matrix", 1999, 603, watched_by=[1])
-    answer = client.post(f"/api/library/items/{path.format(key=key)}", {"plex_user": 1, **body}, format="json")
+    answer = client.post(
+        f"/api/library/items/{path.format(key=key)}", {"plex_user": 1, **body}, format="json"
+    )
     assert answer.status_code == status
     assert "error" in answer.json()
     assert Path(item["path"], "The Matrix (1999).mkv").exists() and plex.refreshes == []
@@ -166,7 +178,10 @@ def test_only_a_super_admin_may_use_the_library(api, people, plex, movie):
     for name in ("admin", "player"):
         client = api.as_user(people[name])
         assert client.post("/api/media_items", {}, format="json").status_code == 403
-        assert client.post(f"/api/library/items/{key}/delete", {"plex_user": 1}, format="json").status_code == 403
+        assert (
+            client.post(f"/api/library/items/{key}/delete", {"plex_user": 1}, format="json").status_code
+            == 403
+        )
         assert client.get("/api/library/archive").status_code == 403
         assert client.post("/api/library/bulk", {}, format="json").status_code == 403
     assert plex.deleted == []

@@ -8,12 +8,14 @@ from mediasuite.models import Event
 
 
 def test_bulk_archive_of_20_with_2_failures_reported(client, plex, radarr, movie):
-    made = [movie(f"Movie {n:02d}", 2000 + n, 1000 + n, watched_by=[] if n in (3, 11) else [1])
-            for n in range(20)]
+    made = [
+        movie(f"Movie {n:02d}", 2000 + n, 1000 + n, watched_by=[] if n in (3, 11) else [1]) for n in range(20)
+    ]
     keys = [key for key, _ in made]
 
-    answer = client.post("/api/library/bulk", {"action": "archive", "plex_user": 1, "rating_keys": keys},
-                         format="json")
+    answer = client.post(
+        "/api/library/bulk", {"action": "archive", "plex_user": 1, "rating_keys": keys}, format="json"
+    )
     assert answer.status_code == 202, answer.content
     job_id = answer.json()["id"]
     assert answer.json()["state"] == "queued" and answer.json()["total"] == 20
@@ -34,14 +36,20 @@ def test_bulk_archive_of_20_with_2_failures_reported(client, plex, radarr, movie
 
 def test_a_bulk_move_to_a_foreign_root_is_refused(client, plex, radarr, sonarr, movie):
     key, _ = movie("The Matrix", 1999, 603)
-    answer = client.post("/api/library/bulk", {"action": "move", "plex_user": 1, "rating_keys": [key],
-                                               "options": {"root_folder": "/etc"}}, format="json")
+    answer = client.post(
+        "/api/library/bulk",
+        {"action": "move", "plex_user": 1, "rating_keys": [key], "options": {"root_folder": "/etc"}},
+        format="json",
+    )
     assert answer.status_code == 400 and "not a root folder" in answer.json()["error"]
     assert not BulkJob.objects.exists()
 
 
 def test_bulk_options_are_checked(client, plex):
-    answer = client.post("/api/library/bulk", {"action": "archive", "plex_user": 1, "rating_keys": [1],
-                                               "options": {"shred": True}}, format="json")
+    answer = client.post(
+        "/api/library/bulk",
+        {"action": "archive", "plex_user": 1, "rating_keys": [1], "options": {"shred": True}},
+        format="json",
+    )
     assert answer.status_code == 400 and "shred" in answer.json()["error"]
     assert not BulkJob.objects.exists()

@@ -1,4 +1,4 @@
-"""Folder clean-up: only emptied folders or leftovers, never a root, never outside the roots or through links."""
+"""Folder clean-up: only emptied folders or leftovers; never a root, outside the roots or through links."""
 
 import pytest
 

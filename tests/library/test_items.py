@@ -19,12 +19,33 @@ def catalog(plex, radarr, sonarr):
     now = int(time.time())
     alice = plex.add_user("Alice")
     keys = {
-        "matrix": plex.add_movie("The Matrix", 1999, tmdb_id=603, genres=["Action", "Science Fiction"],
-                                 userRating=9, addedAt=now - 40 * 86400, studio="Warner Bros."),
-        "amelie": plex.add_movie("Amélie", 2001, tmdb_id=194, originalTitle="Le Fabuleux Destin d'Amélie Poulain",
-                                 genres=["Comedy"], resolution="720", addedAt=now - 3 * 86400),
-        "alien": plex.add_movie("Alien", 1979, tmdb_id=348, genres=["Science Fiction", "Horror"],
-                                viewOffset=60_000, addedAt=now - 400 * 86400, resolution="4k"),
+        "matrix": plex.add_movie(
+            "The Matrix",
+            1999,
+            tmdb_id=603,
+            genres=["Action", "Science Fiction"],
+            userRating=9,
+            addedAt=now - 40 * 86400,
+            studio="Warner Bros.",
+        ),
+        "amelie": plex.add_movie(
+            "Amélie",
+            2001,
+            tmdb_id=194,
+            originalTitle="Le Fabuleux Destin d'Amélie Poulain",
+            genres=["Comedy"],
+            resolution="720",
+            addedAt=now - 3 * 86400,
+        ),
+        "alien": plex.add_movie(
+            "Alien",
+            1979,
+            tmdb_id=348,
+            genres=["Science Fiction", "Horror"],
+            viewOffset=60_000,
+            addedAt=now - 400 * 86400,
+            resolution="4k",
+        ),
         "bb": plex.add_show("Breaking Bad", 2008, tvdb_id=81189, seasons={1: 3, 2: 2}, genres=["Drama"]),
     }
     plex.watch(alice, keys["matrix"])
@@ -54,22 +75,25 @@ def test_rows_of_every_library_with_their_columns(client, catalog):
     assert rows["The Matrix"]["trailer_status"] == "NONE"
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"title": "fabuleux"}, ["Amélie"]),
-    ({"year": 1999}, ["The Matrix"]),
-    ({"watched": "watched"}, ["Breaking Bad", "The Matrix"]),
-    ({"watched": "not_started"}, ["Amélie"]),
-    ({"watched": "in_progress"}, ["Alien"]),
-    ({"genres": ["Science Fiction", "Horror"], "genres_mode": "all"}, ["Alien"]),
-    ({"genres": ["Comedy", "Horror"], "genres_mode": "any"}, ["Alien", "Amélie"]),
-    ({"resolution": "4k"}, ["Alien"]),
-    ({"studio": "warner"}, ["The Matrix"]),
-    ({"rating": "gte", "rating_value": 8}, ["The Matrix"]),
-    ({"rating": "not_rated", "libraries": [1]}, ["Alien", "Amélie"]),
-    ({"date": "7d", "libraries": [1]}, ["Amélie"]),
-    ({"date": "30d", "date_field": "viewed"}, ["Breaking Bad", "The Matrix"]),
-    ({"libraries": [2]}, ["Breaking Bad"]),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"title": "fabuleux"}, ["Amélie"]),
+        ({"year": 1999}, ["The Matrix"]),
+        ({"watched": "watched"}, ["Breaking Bad", "The Matrix"]),
+        ({"watched": "not_started"}, ["Amélie"]),
+        ({"watched": "in_progress"}, ["Alien"]),
+        ({"genres": ["Science Fiction", "Horror"], "genres_mode": "all"}, ["Alien"]),
+        ({"genres": ["Comedy", "Horror"], "genres_mode": "any"}, ["Alien", "Amélie"]),
+        ({"resolution": "4k"}, ["Alien"]),
+        ({"studio": "warner"}, ["The Matrix"]),
+        ({"rating": "gte", "rating_value": 8}, ["The Matrix"]),
+        ({"rating": "not_rated", "libraries": [1]}, ["Alien", "Amélie"]),
+        ({"date": "7d", "libraries": [1]}, ["Amélie"]),
+        ({"date": "30d", "date_field": "viewed"}, ["Breaking Bad", "The Matrix"]),
+        ({"libraries": [2]}, ["Breaking Bad"]),
+    ],
+)
 def test_filters(client, catalog, filters, expected):
     alice, _ = catalog
     answer = client.post("/api/media_items", {"plex_user": alice, **filters}, format="json")
@@ -79,8 +103,11 @@ def test_filters(client, catalog, filters, expected):
 
 def test_sorting_and_pages(client, catalog):
     alice, _ = catalog
-    answer = client.post("/api/media_items", {"plex_user": alice, "sort": "year", "direction": "desc",
-                                              "page_size": 2, "page": 2}, format="json")
+    answer = client.post(
+        "/api/media_items",
+        {"plex_user": alice, "sort": "year", "direction": "desc", "page_size": 2, "page": 2},
+        format="json",
+    )
     assert titles(answer) == ["The Matrix", "Alien"]
     assert answer.json()["count"] == 4
 
@@ -95,11 +122,14 @@ def test_the_chosen_user_and_libraries_are_remembered(client, catalog, operator)
     assert options["plex_user"] == alice and options["chosen_libraries"] == [1]
 
 
-def test_a_page_costs_constant_plex_calls_and_two_queries_for_trailers(client, plex, radarr, sonarr, operator):
+def test_a_page_costs_constant_plex_calls_and_two_queries_for_trailers(
+    client, plex, radarr, sonarr, operator
+):
     for n in range(300):
         plex.add_movie(f"Movie {n:03d}", 2000, tmdb_id=n + 1)
-    TrailerEntry.objects.create(media_type="movie", external_id=5, title="Movie 004", status="LOCKED",
-                                locked_video_id="dQw4w9WgXcQ")
+    TrailerEntry.objects.create(
+        media_type="movie", external_id=5, title="Movie 004", status="LOCKED", locked_video_id="dQw4w9WgXcQ"
+    )
     client.post("/api/media_items", {"page_size": 10}, format="json")
     before = len(plex.requests)
     small = client.post("/api/media_items", {"page_size": 10}, format="json")
@@ -114,15 +144,18 @@ def test_a_page_costs_constant_plex_calls_and_two_queries_for_trailers(client, p
     assert {r["title"]: r["trailer_status"] for r in big.json()["results"]}["Movie 004"] == "LOCKED"
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"plex_user": 99}, "no user 99"),
-    ({"libraries": [7]}, "no library 7"),
-    ({"genres": ["Nope"]}, "No genre Nope"),
-    ({"sort": "size; drop"}, "sort"),
-    ({"rating": "gte"}, "rating_value"),
-    ({"page_size": 5000}, "page_size"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"plex_user": 99}, "no user 99"),
+        ({"libraries": [7]}, "no library 7"),
+        ({"genres": ["Nope"]}, "No genre Nope"),
+        ({"sort": "size; drop"}, "sort"),
+        ({"rating": "gte"}, "rating_value"),
+        ({"page_size": 5000}, "page_size"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_filters_are_400(client, catalog, body, message):
     answer = client.post("/api/media_items", body, format="json")
     assert answer.status_code == 400
