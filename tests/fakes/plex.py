@@ -27,10 +27,10 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from .base import FakeServer
 
 MACHINE = "fake-machine-id"
-# A 1x1 grey PNG: what a poster is here.
+# A 2x3 slate-blue PNG: what a poster is here.
 POSTER = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a4944415478"
-    "9c63680000008200816dd2a0b60000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000002000000030802000000368849d60000001449444154789c638ccaeb61606060"
+    "626060405000195e015a4130e35f0000000049454e44ae426082"
 )
 TYPES = {"1": "movie", "2": "show"}
 SORTS = {

@@ -121,7 +121,7 @@
     poster.width = 34;
     poster.height = 50;
     poster.alt = "";
-    poster.className = "rounded";
+    poster.className = "rounded bg-secondary-subtle";
     if (item.thumb) poster.src = "/library/poster/" + item.rating_key;
     cell(tr, poster, "d-none d-md-table-cell");
     var title = document.createElement("div");
@@ -158,10 +158,11 @@
     var external = item.media_type === "movie" ? (item.tmdb_id ? "tmdb " + item.tmdb_id : "")
       : (item.tvdb_id ? "tvdb " + item.tvdb_id : "");
     cell(tr, external, "d-none d-lg-table-cell small text-nowrap");
-    var last = cell(tr, "", "text-nowrap");
+    var last = document.createElement("div");
+    last.className = "d-flex flex-wrap gap-1 justify-content-end";
+    cell(tr, last);
     if (window.MediaSuiteTrailers && item.trailer_status !== undefined && (item.tmdb_id || item.tvdb_id)) {
       last.appendChild(window.MediaSuiteTrailers.button(item));
-      last.appendChild(document.createTextNode(" "));
     }
     last.appendChild(actionsMenu(item));
     return tr;
