@@ -25,7 +25,7 @@ from django.db import transaction
 from mediasuite import events
 from mediasuite.clients import arr
 
-from . import folders
+from . import folders, listing
 from .models import Action, ArchiveRecord
 
 logger = logging.getLogger("library")
@@ -132,6 +132,7 @@ def take_out(actor, owner, viewer, rating_key: int, action: str, *, delete_files
             season["monitored"] = False
     if tag:
         item["tags"] = sorted({*item.get("tags", []), client.tag_id(TAGS[action])})
+    listing.forget(client.kind)
     if unmonitor or tag:
         client.update(item)
     for found in files:
@@ -163,6 +164,7 @@ def move(actor, owner, viewer, rating_key: int, root_folder: str, dry_run: bool 
     if report["dry_run"]:
         return report
     item.update(rootFolderPath=target, path=path)
+    listing.forget(client.kind)
     client.update(item, move_files=True)
     owner.scan(row["library_key"])
     message = f"{row['title']} moved from {report['from']} to {path}."

@@ -2,14 +2,15 @@
 
 The cost of a page does not grow with the library or the page: one Plex call
 per chosen library (plus one per library for the genre names when filtering
-on genres), one Sonarr and one Radarr call, and the media decorators'
-bulk lookups (trailer status).
+on genres), one Sonarr and one Radarr call (kept for a minute), and the
+media decorators' bulk lookups (trailer status).
 """
 
 import calendar
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from mediasuite import media
@@ -22,6 +23,7 @@ SORTS = {"title": "titleSort", "year": "year", "rating": "userRating", "added_at
 WATCHED = {"not_started": {"unwatched": 1, "inProgress": 0}, "in_progress": {"inProgress": 1},
            "watched": {"unwatched": 0}}
 UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
+ARR_TTL = 60
 
 
 class BadFilter(Exception):
@@ -85,31 +87,54 @@ def blank(row: dict) -> dict:
     return row
 
 
+def _arr_key(kind: str) -> str:
+    return f"library:arr:{kind}:{getattr(settings, f'{kind.upper()}_URL')}"
+
+
+def arr_columns(kind: str) -> dict:
+    """{external id: what the rows show} of every series or movie of Sonarr/Radarr: one call, then kept
+    ARR_TTL seconds (a whole library's JSON is large; the actions forget it when they change it)."""
+    found = cache.get(_arr_key(kind))
+    if found is None:
+        id_param = "tvdbId" if kind == arr.SONARR else "tmdbId"
+        found = {}
+        for item in arr.from_settings(kind, timeout=15).all():
+            stats = item.get("statistics") or {}
+            status = item.get("status", "")
+            found[item.get(id_param)] = {
+                "arr_id": item["id"], "root_folder": item.get("rootFolderPath", ""),
+                "production_status": "upcoming" if status in UPCOMING else status,
+                "size": stats.get("sizeOnDisk", 0),
+                "incomplete": stats.get("episodeFileCount", 0) < stats.get("episodeCount", 0)}
+        cache.set(_arr_key(kind), found, ARR_TTL)
+    return found
+
+
+def forget(kind: str) -> None:
+    cache.delete(_arr_key(kind))
+
+
 def complete(rows: list[dict]) -> list[str]:
-    """Add Sonarr/Radarr's view of each row (one call each); the warnings of those that failed."""
+    """Add Sonarr/Radarr's view of each row (one call each at most); the warnings of those that failed."""
     warnings = []
-    for kind, media_type, field, id_param in ((arr.SONARR, "series", "tvdb_id", "tvdbId"),
-                                              (arr.RADARR, "movie", "tmdb_id", "tmdbId")):
+    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
         wanted = [r for r in rows if r["media_type"] == media_type and r[field]]
         if not wanted or not getattr(settings, f"{kind.upper()}_URL"):
             continue
         try:
-            found = {item.get(id_param): item for item in arr.from_settings(kind, timeout=15).all()}
+            found = arr_columns(kind)
         except arr.ArrError as exc:
             warnings.append(str(exc))
             continue
         for row in wanted:
-            item = found.get(row[field])
-            row["in_arr"] = item is not None
-            if item is None:
+            columns = found.get(row[field])
+            row["in_arr"] = columns is not None
+            if columns is None:
                 continue
-            stats = item.get("statistics") or {}
-            row.update(arr_id=item["id"], root_folder=item.get("rootFolderPath", ""))
-            status = item.get("status", "")
-            row["production_status"] = "upcoming" if status in UPCOMING else status
+            row.update(arr_id=columns["arr_id"], root_folder=columns["root_folder"],
+                       production_status=columns["production_status"])
             if media_type == "series":
-                row["size"] = stats.get("sizeOnDisk", row["size"])
-                row["incomplete"] = stats.get("episodeFileCount", 0) < stats.get("episodeCount", 0)
+                row.update(size=columns["size"], incomplete=columns["incomplete"])
     return warnings
 
 

@@ -15,7 +15,7 @@ in the cache for an hour.
 """
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote
 
 import requests
@@ -65,19 +65,15 @@ def _errors(what: str):
                         f"check PLEX_URL.") from exc
 
 
-def _epoch(value) -> int | None:
-    """A plexapi datetime as Unix seconds."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
+def _number(value, kind=int):
+    return kind(value) if value not in (None, "") else None
 
 
-def _external_id(item, scheme: str) -> int | None:
-    for guid in getattr(item, "guids", []) or []:
-        if guid.id.startswith(f"{scheme}://") and guid.id[len(scheme) + 3:].isdigit():
-            return int(guid.id[len(scheme) + 3:])
+def _external_id(element, scheme: str) -> int | None:
+    for guid in element.iter("Guid"):
+        value = guid.get("id", "")
+        if value.startswith(f"{scheme}://") and value[len(scheme) + 3:].isdigit():
+            return int(value[len(scheme) + 3:])
     return None
 
 
@@ -89,44 +85,44 @@ def query_string(params: dict) -> str:
     return "?" + "&".join(f"{key}={quote(str(value), safe='')}" for key, value in pairs)
 
 
-def row(item, section_title: str) -> dict:
-    """What MediaSuite keeps of a movie or show of a library listing.
+def row(element, section_title: str) -> dict:
+    """What MediaSuite keeps of a movie or show, from its element of Plex's XML (as plexapi received it).
 
-    plexapi reloads a listed item from the server when an attribute it reads
-    is empty (a rating never given ...): one call per row. The listing has
-    everything the row needs, so that is turned off.
+    plexapi's objects cost about 3 ms each to read (lazy properties, and a
+    reload from the server for each attribute left empty, such as a rating
+    never given): a page reads the listing's XML itself.
     """
-    item._autoReload = False
-    is_show = item.type == "show"
-    media = item.media[0] if not is_show and item.media else None
-    size = sum(part.size or 0 for m in (item.media if not is_show else []) for part in m.parts)
+    attrs = element.attrib
+    is_show = attrs.get("type") == "show"
+    parts = [part for media in element.iter("Media") for part in media.iter("Part")]
+    media = element.find("Media")
     if is_show:
-        total, watched = item.leafCount or 0, item.viewedLeafCount or 0
+        total, watched = _number(attrs.get("leafCount")) or 0, _number(attrs.get("viewedLeafCount")) or 0
         state = "watched" if total and watched >= total else "in_progress" if watched else "not_started"
     else:
-        total, watched = 1, 1 if item.viewCount else 0
-        state = "watched" if item.viewCount else "in_progress" if item.viewOffset else "not_started"
+        viewed = _number(attrs.get("viewCount")) or 0
+        state = "watched" if viewed else "in_progress" if _number(attrs.get("viewOffset")) else "not_started"
     return {
-        "rating_key": int(item.ratingKey),
+        "rating_key": int(attrs["ratingKey"]),
         "media_type": "series" if is_show else "movie",
-        "title": item.title,
-        "original_title": getattr(item, "originalTitle", None) or "",
-        "sort_title": item.titleSort or "",
-        "year": item.year,
-        "rating": item.userRating,
-        "library": section_title,
-        "library_key": int(item.librarySectionID) if item.librarySectionID else None,
-        "thumb": item.thumb or "",
-        "size": size,
-        "added_at": _epoch(item.addedAt),
-        "last_viewed_at": _epoch(item.lastViewedAt),
+        "title": attrs.get("title", ""),
+        "original_title": attrs.get("originalTitle", ""),
+        "sort_title": attrs.get("titleSort", ""),
+        "year": _number(attrs.get("year")),
+        "rating": _number(attrs.get("userRating"), float),
+        "library": attrs.get("librarySectionTitle") or section_title,
+        "library_key": _number(attrs.get("librarySectionID")),
+        "thumb": attrs.get("thumb", ""),
+        "size": sum(_number(part.get("size")) or 0 for part in parts),
+        "added_at": _number(attrs.get("addedAt")),
+        "last_viewed_at": _number(attrs.get("lastViewedAt")),
         "watched_state": state,
         "watched_episodes": watched if is_show else None,
         "total_episodes": total if is_show else None,
-        "resolution": (media.videoResolution or "") if media else "",
-        "genres": [g.tag for g in item.genres],
-        "tmdb_id": None if is_show else _external_id(item, "tmdb"),
-        "tvdb_id": _external_id(item, "tvdb") if is_show else None,
+        "resolution": media.get("videoResolution", "") if media is not None else "",
+        "genres": [genre.get("tag", "") for genre in element.iter("Genre")],
+        "tmdb_id": None if is_show else _external_id(element, "tmdb"),
+        "tvdb_id": _external_id(element, "tvdb") if is_show else None,
     }
 
 
@@ -207,19 +203,23 @@ class Plex:
     def items(self, sections: list, params: dict, sort: str, start: int, size: int) -> tuple[list[dict], int]:
         """Rows `start` to `start + size` of the listing of `sections` (Plex filter `params`), sorted.
 
-        One call per section: each gives its first start+size rows in `sort` order,
-        merged here, so a page costs the same whatever the library's size.
+        One call per section, whatever the library's size: one section gives the
+        page itself; several give their first start+size rows in `sort` order,
+        merged here (so a deep page of several libraries reads more rows).
         """
         field, _, direction = sort.partition(":")
         rows, total = [], 0
+        first, count = (start, size) if len(sections) == 1 else (0, start + size)
         for section in sections:
             query = {"type": KINDS[section.type], "includeGuids": 1, "sort": sort, **params}
             with _errors(f"listing {section.title}"):
-                found = self.server.fetchItems(f"/library/sections/{section.key}/all{query_string(query)}",
-                                               container_start=0, container_size=start + size,
-                                               maxresults=start + size)
-                total += found.totalSize or len(found)
-                rows += [row(item, section.title) for item in found]
+                found = self.server.query(f"/library/sections/{section.key}/all{query_string(query)}",
+                                          headers={"X-Plex-Container-Start": str(first),
+                                                   "X-Plex-Container-Size": str(count)})
+            total += _number(found.get("totalSize")) or len(found)
+            rows += [row(element, section.title) for element in found if element.get("ratingKey")]
+        if len(sections) == 1:
+            return rows, total
         key = SORT_KEYS.get(field, "sort_title")
         rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0)
                   if key != "sort_title" else (r["sort_title"] or r["title"]).lower(),
@@ -241,9 +241,9 @@ class Plex:
             return self.server.fetchItem(int(rating_key))
 
     def item_row(self, rating_key: int) -> dict:
-        item = self.item(rating_key)
         with _errors(f"reading item {rating_key}"):
-            return row(item, item.librarySectionTitle or "")
+            found = self.server.query(f"/library/metadata/{int(rating_key)}")
+        return row(found[0], found.get("librarySectionTitle", ""))
 
     def poster(self, rating_key: int) -> tuple[bytes, str]:
         """The poster image of an item (Plex's /library/metadata/<key>/thumb): (bytes, content type)."""
@@ -276,7 +276,8 @@ class Plex:
         with _errors("reading the watch history"):
             found = self.server.history(ratingKey=rating_key, accountID=account_id, mindate=since)
         return [{"rating_key": int(h.ratingKey) if h.ratingKey else None, "title": h.title,
-                 "account_id": h.accountID, "viewed_at": _epoch(h.viewedAt)} for h in found]
+                 "account_id": h.accountID, "viewed_at": int(h.viewedAt.timestamp()) if h.viewedAt else None}
+                for h in found]
 
     def delete(self, rating_key: int) -> None:
         """Delete the item from Plex (and Plex deletes its files when the server allows it)."""

@@ -58,6 +58,7 @@ class FakePlex(FakeServer):
         self.deleted = []
         self.keys = itertools.count(100)
         self.tags = {}
+        self.children = {}  # rating key -> rating keys of its seasons or episodes
 
     # -- what the test controls ---------------------------------------------------------------
 
@@ -124,6 +125,7 @@ class FakePlex(FakeServer):
                 "title": f"Season {number}",
                 "addedAt": 0,
             }
+            self.children.setdefault(key, []).append(season)
             for n in range(1, episodes + 1):
                 episode = next(self.keys)
                 self.items[episode] = {
@@ -135,6 +137,7 @@ class FakePlex(FakeServer):
                     "title": f"Episode {n}",
                     "addedAt": 0,
                 }
+                self.children.setdefault(season, []).append(episode)
         return key
 
     def watch(self, user_id: int, rating_key: int, watched: bool = True):
@@ -151,7 +154,7 @@ class FakePlex(FakeServer):
     # -- state --------------------------------------------------------------------------------
 
     def _children(self, key):
-        return [i for i in self.items.values() if i.get("parent") == key]
+        return [self.items[k] for k in self.children.get(key, []) if k in self.items]
 
     def _leaves(self, key):
         item = self.items[key]
@@ -236,7 +239,8 @@ class FakePlex(FakeServer):
         for name, value in query.items():
             if name in ("type", "sort", "includeGuids", "X-Plex-Token") or name.startswith("X-Plex"):
                 continue
-            watched, total = self._counts(user, item["ratingKey"])
+            if name in ("unwatched", "inProgress"):
+                watched, total = self._counts(user, item["ratingKey"])
             values = value if isinstance(value, list) else [value]
             if name == "title":
                 words = " ".join(
