@@ -72,7 +72,7 @@ class ItemsQuerySerializer(Strict):
 
 class ItemSerializer(serializers.Serializer):
     rating_key = serializers.IntegerField()
-    media_type = serializers.ChoiceField(["movie", "series"])
+    media_type = serializers.CharField(help_text="movie or series")
     title = serializers.CharField()
     original_title = serializers.CharField(allow_blank=True)
     sort_title = serializers.CharField(allow_blank=True)
@@ -110,6 +110,22 @@ class ItemsPageSerializer(serializers.Serializer):
     libraries = serializers.ListField(child=serializers.IntegerField())
     warnings = serializers.ListField(child=serializers.CharField())
     results = ItemSerializer(many=True)
+
+
+class LibraryOptionsSerializer(serializers.Serializer):
+    users = serializers.ListField(child=serializers.DictField(), help_text="id, title, owner (, home)")
+    libraries = serializers.ListField(child=serializers.DictField(), help_text="key, title, type")
+    plex_user = serializers.IntegerField()
+    chosen_libraries = serializers.ListField(child=serializers.IntegerField())
+    root_folders = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    dry_run = serializers.BooleanField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ItemActionResultSerializer(serializers.Serializer):
+    row = ItemSerializer(required=False, help_text="The fresh row (watched).")
+    report = serializers.DictField(required=False, help_text="What was (or would be) done: files, folders, "
+                                   "freed_bytes, dry_run, record.")
 
 
 def _owner():
@@ -154,7 +170,7 @@ class MediaItemsView(APIView):
 class OptionsView(APIView):
     permission_classes = [Operator]
 
-    @extend_schema(responses={200: serializers.DictField(), **ERRORS})
+    @extend_schema(responses={200: LibraryOptionsSerializer, **ERRORS})
     def get(self, request):
         """The Plex users, the libraries, the remembered choice, the root folders, the dry-run setting."""
         from django.conf import settings
@@ -214,7 +230,7 @@ class ItemActionView(APIView):
     inputs = {"watched": WatchedSerializer, "archive": TakeOutSerializer, "reject": TakeOutSerializer,
               "move": MoveSerializer, "delete": DeleteSerializer}
 
-    @extend_schema(request=TakeOutSerializer, responses={200: serializers.DictField(), **ERRORS})
+    @extend_schema(request=TakeOutSerializer, responses={200: ItemActionResultSerializer, **ERRORS})
     def post(self, request, rating_key, action):
         """Act on one media of the library as the chosen Plex user; the answer has the fresh row or report."""
         rating_key = int(rating_key)
@@ -248,7 +264,7 @@ class ItemActionView(APIView):
 
 
 class BulkSerializer(Strict):
-    action = serializers.ChoiceField([Action.ARCHIVE, Action.REJECT, Action.MOVE, Action.DELETE])
+    action = serializers.ChoiceField(Action.choices)
     plex_user = serializers.IntegerField(min_value=1)
     rating_keys = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
                                         max_length=1000)

@@ -201,7 +201,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status"},
+    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status",
+                            "LibraryActionEnum": "library.models.Action"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

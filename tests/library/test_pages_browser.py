@@ -1,4 +1,4 @@
-"""Browser: the library page as the operator: filter, mark watched, archive a movie; the row changes in place."""
+"""Browser: the library page: filter, mark watched, archive a movie; the row changes in place."""
 
 from pathlib import Path
 
