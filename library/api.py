@@ -3,7 +3,8 @@
 Operator only (the library policies: SUPER_ADMIN). Bad input (unknown Plex
 user, library, genre, rating key, a root folder that is not Sonarr/Radarr's)
 is a 4xx and changes nothing; Plex or Sonarr/Radarr failing is a 502 that
-says which and why, never a 500. Writes go through actions.py and bulk.py.
+says which and why, never a 500; Plex not configured at all is a 409 (the
+server must be set up first). Writes go through actions.py and bulk.py.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -15,7 +16,7 @@ from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer, error_response
 from mediasuite.clients import arr
 from mediasuite.clients.http import ServiceError
-from mediasuite.clients.plex import Plex, PlexNotFound
+from mediasuite.clients.plex import Plex, PlexNotConfigured, PlexNotFound
 from mediasuite.policies import policy_for
 from mediasuite.policies.drf import policy_allows
 
@@ -138,7 +139,7 @@ def _failure(exc):
         return error_response(str(exc), 400)
     if isinstance(exc, PlexNotFound):
         return error_response(str(exc), 404)
-    if isinstance(exc, actions.Refused):
+    if isinstance(exc, (actions.Refused, PlexNotConfigured)):
         return error_response(str(exc), 409)
     return error_response(str(exc), 502)
 

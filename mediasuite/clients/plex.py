@@ -36,6 +36,10 @@ class PlexError(ServiceError):
     """Plex could not be reached, refused, or has no such thing; the message says which and what to do."""
 
 
+class PlexNotConfigured(PlexError):
+    """PLEX_URL or PLEX_TOKEN is not set."""
+
+
 class PlexNotFound(PlexError):
     """Plex has no item, library or user by that id."""
 
@@ -134,7 +138,7 @@ class Plex:
         self.token = token if token is not None else settings.PLEX_TOKEN
         self.timeout = timeout or settings.PLEX_TIMEOUT
         if not (self.url and self.token):
-            raise PlexError("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
+            raise PlexNotConfigured("Plex is not configured: set PLEX_URL and PLEX_TOKEN.")
         self.session = _Session()
         self._server = None
 

@@ -160,3 +160,10 @@ def test_bad_filters_are_400(client, catalog, body, message):
     answer = client.post("/api/media_items", body, format="json")
     assert answer.status_code == 400
     assert message in answer.json()["error"]
+
+
+def test_without_plex_the_page_says_what_to_set(client, settings):
+    settings.PLEX_URL = ""
+    answer = client.post("/api/media_items", {}, format="json")
+    assert answer.status_code == 409
+    assert "set PLEX_URL and PLEX_TOKEN" in answer.json()["error"]
