@@ -53,6 +53,11 @@ class ItemsQuerySerializer(Strict):
     date_to = serializers.DateField(required=False, allow_null=True)
     genres = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
     genres_mode = serializers.ChoiceField(["any", "all"], required=False)
+    collections = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+                                        max_length=20, help_text="In any of these collections.")
+    actor = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    director = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    writer = serializers.CharField(max_length=200, required=False, allow_blank=True)
     resolution = serializers.CharField(max_length=10, required=False, allow_blank=True)
     studio = serializers.CharField(max_length=200, required=False, allow_blank=True)
     rating = serializers.ChoiceField(["", "rated", "not_rated", "gte", "lte", "eq"], required=False)

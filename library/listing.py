@@ -1,8 +1,8 @@
 """One page of the library as one Plex user: filters turned into Plex's, rows completed from Sonarr/Radarr.
 
 The cost of a page does not grow with the library or the page: one Plex call
-per chosen library (plus one per library for the genre names when filtering
-on genres), one Sonarr and one Radarr call (kept for a minute), and the
+per chosen library (plus one per library and tag filter, for the ids of the
+genre, collection or person names), one Sonarr and one Radarr call (kept for a minute), and the
 media decorators' bulk lookups (trailer status).
 """
 
@@ -22,6 +22,9 @@ SORTS = {"title": "titleSort", "year": "year", "rating": "userRating", "added_at
          "last_viewed_at": "lastViewedAt"}
 WATCHED = {"not_started": {"unwatched": 1, "inProgress": 0}, "in_progress": {"inProgress": 1},
            "watched": {"unwatched": 0}}
+# Filters on Plex tags: the API's field -> Plex's filter (its values are named; Plex wants their ids).
+TAG_FILTERS = {"genres": "genre", "collections": "collection", "actor": "actor", "director": "director",
+               "writer": "writer"}
 UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
 ARR_TTL = 60
 
@@ -64,13 +67,18 @@ def plex_filters(data: dict, plex, sections) -> dict:
         params[f"{field}>>"] = start
         if end is not None:
             params[f"{field}<<"] = end
-    if data.get("genres"):
-        known = plex.choices(sections, "genre")
-        missing = [g for g in data["genres"] if g not in known]
+    for name, field in TAG_FILTERS.items():
+        wanted = data.get(name) or []
+        if not wanted:
+            continue
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        known = plex.choices(sections, field)
+        missing = [value for value in wanted if value not in known]
         if missing:
-            raise BadFilter(f"No genre {', '.join(missing)} in the chosen libraries.")
-        ids = [known[g] for g in data["genres"]]
-        params["genre"] = ids if data.get("genres_mode") == "all" else ",".join(ids)
+            raise BadFilter(f"No {field} {', '.join(missing)} in the chosen libraries.")
+        ids = [known[value] for value in wanted]
+        every = name == "genres" and data.get("genres_mode") == "all"
+        params[field] = ids if every else ",".join(ids)
     rating = data.get("rating")
     if rating == "rated":
         params["userRating>>"] = 1

@@ -10,9 +10,10 @@
 Server (https://plexapi.dev/api-reference, shapes as python-plexapi reads them):
 GET / and /identity, /library, /library/sections, /library/sections/<k>/all
 (type, sort, X-Plex-Container-Start/Size, filters title, year, unwatched,
-inProgress, addedAt>>= / <<=, lastViewedAt>>= / <<=, genre (a,b: any;
-repeated: all), resolution, studio, userRating>>= / <<= / =),
-/library/sections/<k>/genre, /library/metadata/<k>[/children|/thumb], /:/scrobble,
+inProgress, addedAt>>= / <<=, lastViewedAt>>= / <<=, genre, collection,
+actor, director, writer (tag ids; a,b: any; repeated: all), resolution,
+studio, userRating>>= / <<= / =), /library/sections/<k>/<tag filter> (the
+values and their ids), /library/metadata/<k>[/children|/thumb], /:/scrobble,
 /:/unscrobble, DELETE /library/metadata/<k>, /library/sections/<k|all>/refresh,
 /status/sessions/history/all. plex.tv: /api/v2/user, /api/users/,
 /api/servers/<machine>/shared_servers. Watched state is kept per user (their
@@ -33,6 +34,14 @@ POSTER = bytes.fromhex(
     "626060405000195e015a4130e35f0000000049454e44ae426082"
 )
 TYPES = {"1": "movie", "2": "show"}
+# Tag filters: Plex's filter name -> the item's list of values (tag ids are global, as in Plex).
+TAGS = {
+    "genre": "genres",
+    "collection": "collections",
+    "actor": "actors",
+    "director": "directors",
+    "writer": "writers",
+}
 SORTS = {
     "titleSort": lambda i: (i.get("titleSort") or i["title"]).lower(),
     "year": lambda i: i.get("year") or 0,
@@ -82,8 +91,9 @@ class FakePlex(FakeServer):
 
     def add_movie(self, title, year, tmdb_id=None, section=1, **fields) -> int:
         key = next(self.keys)
-        for genre in fields.get("genres", []):
-            self._tag(genre)
+        for field in TAGS.values():
+            for value in fields.get(field, []):
+                self._tag(value)
         self.items[key] = {
             "ratingKey": key,
             "type": "movie",
@@ -112,8 +122,9 @@ class FakePlex(FakeServer):
             "genres": [],
             **fields,
         }
-        for genre in self.items[key]["genres"]:
-            self._tag(genre)
+        for field in TAGS.values():
+            for value in self.items[key].get(field, []):
+                self._tag(value)
         for number, episodes in (seasons or {1: 2}).items():
             season = next(self.keys)
             self.items[season] = {
@@ -260,8 +271,8 @@ class FakePlex(FakeServer):
                 )
                 if started != (value == "1"):
                     return False
-            elif name == "genre":
-                have = {str(self._tag(g)) for g in item.get("genres", [])}
+            elif name in TAGS:
+                have = {str(self._tag(g)) for g in item.get(TAGS[name], [])}
                 if not all(have & set(v.split(",")) for v in values):
                     return False
             elif name == "resolution":
@@ -336,17 +347,13 @@ class FakePlex(FakeServer):
             return 200, b"", {"Content-Type": "text/plain"}
         if method == "GET" and parts[:2] == ["library", "sections"] and len(parts) == 4 and parts[3] == "all":
             return self._listing(int(parts[2]), user, query, headers, container)
-        if (
-            method == "GET"
-            and parts[:2] == ["library", "sections"]
-            and len(parts) == 4
-            and parts[3] == "genre"
-        ):
-            for title in sorted(
-                {g for i in self.items.values() if i["section"] == int(parts[2]) for g in i.get("genres", [])}
-            ):
+        if method == "GET" and parts[:2] == ["library", "sections"] and len(parts) == 4 and parts[3] in TAGS:
+            field = TAGS[parts[3]]
+            section = int(parts[2])
+            values = {t for i in self.items.values() if i["section"] == section for t in i.get(field, [])}
+            for title in sorted(values):
                 SubElement(
-                    container, "Directory", {"key": str(self._tag(title)), "title": title, "type": "genre"}
+                    container, "Directory", {"key": str(self._tag(title)), "title": title, "type": parts[3]}
                 )
             return self._xml(container)
         if parts[:2] == ["library", "metadata"] and len(parts) >= 3:

@@ -79,6 +79,9 @@
       if (f.get("date_to")) data.date_to = f.get("date_to");
     }
     if (f.get("genres")) data.genres = f.get("genres").split(",").map(function (g) { return g.trim(); }).filter(Boolean);
+    if (f.get("collections")) data.collections = f.get("collections").split(",").map(function (c) { return c.trim(); }).filter(Boolean);
+    var person = document.getElementById("f-person").value.trim();
+    if (person) data[document.getElementById("f-person-role").value] = person;
     if (["gte", "lte", "eq"].indexOf(data.rating) >= 0) data.rating_value = parseFloat(f.get("rating_value"));
     return data;
   }
