@@ -350,6 +350,40 @@ class ArchiveRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SuggestionSerializer(serializers.Serializer):
+    media_type = serializers.CharField(help_text="movie or series")
+    tmdb_id = serializers.IntegerField(allow_null=True)
+    tvdb_id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    in_arr = serializers.BooleanField(required=False, help_text="Already in Sonarr/Radarr.")
+
+    def get_fields(self):
+        return {**super().get_fields(), **media.schema_fields()}
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    archive = ArchiveRecordSerializer(many=True)
+    suggestions = SuggestionSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionsView(APIView):
+    permission_classes = [Operator]
+
+    @extend_schema(responses={200: SuggestionsSerializer, 400: ErrorSerializer})
+    def get(self, request):
+        """For a title not in Plex: what the archive history has of it, then TMDB/TVDB's movies and series
+        with `in_arr` (already in Sonarr/Radarr)."""
+        q = request.query_params.get("q", "").strip()
+        if not q or len(q) > 200:
+            return error_response("q: a title of 1 to 200 characters.")
+        records = policy_for(ArchiveRecord).queryset(request.user, "view").filter(title__icontains=q)
+        found, warnings = listing.suggestions(request.user, q)
+        archived = ArchiveRecordSerializer(records.select_related("actor")[:50], many=True).data
+        return Response({"archive": archived, "suggestions": found, "warnings": warnings})
+
+
 class ArchiveView(APIView):
     permission_classes = [Operator]
 

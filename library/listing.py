@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from mediasuite import media
-from mediasuite.clients import arr
+from mediasuite.clients import arr, tmdb, tvdb
+from mediasuite.clients.http import ServiceError
 
 from .models import Preference
 
@@ -171,3 +172,26 @@ def page(user, owner, data: dict) -> dict:
                                                              "libraries": data.get("libraries") or []})
     return {"count": total, "page": number, "page_size": size, "plex_user": plex_user, "libraries": chosen,
             "warnings": warnings, "results": rows}
+
+
+def suggestions(user, query: str) -> tuple[list[dict], list[str]]:
+    """Movies (TMDB) and series (TVDB) named like `query`, each saying whether Sonarr/Radarr has it:
+    what the page offers when a title is not in Plex. The warnings of the services that failed."""
+    found, warnings = [], []
+    for search in (tmdb.search_movies, tvdb.search_series):
+        try:
+            found += search(query)[:10]
+        except ServiceError as exc:
+            warnings.append(str(exc))
+    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
+        rows = [r for r in found if r["media_type"] == media_type]
+        if not rows or not getattr(settings, f"{kind.upper()}_URL"):
+            continue
+        try:
+            known = arr_columns(kind)
+        except arr.ArrError as exc:
+            warnings.append(str(exc))
+            continue
+        for row in rows:
+            row["in_arr"] = row[field] in known
+    return media.decorate(found, user), warnings

@@ -16,4 +16,5 @@ api_urlpatterns = [
     path("library/bulk", api.BulkView.as_view(), name="library-bulk"),
     path("library/bulk/<int:job_id>", api.BulkJobView.as_view(), name="library-bulk-job"),
     path("library/archive", api.ArchiveView.as_view(), name="library-archive"),
+    path("library/suggestions", api.SuggestionsView.as_view(), name="library-suggestions"),
 ]

@@ -192,6 +192,38 @@
       document.getElementById("page-next").disabled = page.page >= pages;
       show("library-warnings", (page.warnings || []).join(" "));
       selectionChanged();
+      var title = document.getElementById("f-title").value.trim();
+      document.getElementById("library-suggestions").hidden = true;
+      if (!page.count && title) suggest(title);
+    }).catch(function (err) { show("library-error", err.message); });
+  }
+
+  function suggest(title) {
+    request("GET", "/api/library/suggestions?q=" + encodeURIComponent(title)).then(function (found) {
+      var archive = document.getElementById("suggest-archive");
+      var list = document.getElementById("suggest-media");
+      archive.textContent = "";
+      list.textContent = "";
+      found.archive.forEach(function (r) {
+        var li = document.createElement("li");
+        li.textContent = r.title + (r.year ? " (" + r.year + ")" : "") + ": " + r.action_label + " " +
+          r.created_at.slice(0, 10) + (r.actor ? " by " + r.actor : "");
+        archive.appendChild(li);
+      });
+      if (!found.archive.length) archive.appendChild(document.createTextNode("nothing"));
+      found.suggestions.forEach(function (m) {
+        var li = document.createElement("li");
+        li.className = "list-group-item d-flex gap-2 align-items-center";
+        var text = document.createElement("span");
+        text.className = "me-auto";
+        text.textContent = m.title + (m.year ? " (" + m.year + ")" : "") + " · " + m.media_type;
+        li.appendChild(text);
+        if (m.in_arr) li.appendChild(badge("text-bg-success", m.media_type === "movie" ? "in Radarr" : "in Sonarr"));
+        if (window.MediaSuiteTrailers && m.trailer_status !== undefined) li.appendChild(window.MediaSuiteTrailers.button(m));
+        list.appendChild(li);
+      });
+      document.getElementById("library-suggestions").hidden = false;
+      show("library-warnings", (found.warnings || []).join(" "));
     }).catch(function (err) { show("library-error", err.message); });
   }
 
