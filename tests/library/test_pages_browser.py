@@ -12,7 +12,7 @@ from tests.conftest import sign_in, start_web
 def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, radarr, movie):
     make_user("operator", Role.SUPER_ADMIN)
     key, item = movie("The Matrix", 1999, 603)
-    movie("Alien", 1979, 348)
+    alien, _ = movie("Alien", 1979, 348)
     folder = Path(item["path"])
     env = {"PLEX_URL": plex.url, "PLEX_TOKEN": plex.token, "PLEX_TV_URL": plex.url,
            "RADARR_URL": radarr.url, "RADARR_API_KEY": radarr.api_key}
@@ -22,6 +22,11 @@ def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, r
     rows = page.locator("#library-table tbody tr")
     rows.nth(1).wait_for()
     assert rows.count() == 2
+
+    page.click("[data-local-sort=external_id]")
+    assert page.locator("#library-table tbody tr").first.get_attribute("data-rating-key") == str(alien)
+    page.click("[data-local-sort=external_id]")
+    assert page.locator("#library-table tbody tr").first.get_attribute("data-rating-key") == str(key)
 
     page.fill("#f-title", "matrix")
     page.click("#f-apply")

@@ -372,6 +372,29 @@
     });
   });
 
+  // Columns Plex cannot sort (they come from Sonarr/Radarr or are computed): sorted within the page.
+  var localSort = {field: null, direction: 1};
+  document.querySelectorAll("[data-local-sort]").forEach(function (button) {
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
+      var field = button.getAttribute("data-local-sort");
+      localSort.direction = localSort.field === field ? -localSort.direction : 1;
+      localSort.field = field;
+      function value(item) {
+        if (field === "external_id") return item.tmdb_id || item.tvdb_id || 0;
+        if (field === "watched_state") return ["not_started", "in_progress", "watched"].indexOf(item.watched_state);
+        var v = item[field];
+        return v === null || v === undefined ? "" : v;
+      }
+      Object.keys(state.rows).map(function (key) { return state.rows[key]; }).sort(function (a, b) {
+        var x = value(a), y = value(b);
+        return (x > y ? 1 : x < y ? -1 : 0) * localSort.direction;
+      }).forEach(function (item) {
+        body.appendChild(body.querySelector('tr[data-rating-key="' + item.rating_key + '"]'));
+      });
+    });
+  });
+
   form.addEventListener("submit", function (e) { e.preventDefault(); state.page = 1; load(); });
   document.getElementById("f-date").addEventListener("change", function () {
     document.getElementById("f-range").hidden = this.value !== "range";
