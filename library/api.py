@@ -60,6 +60,8 @@ class ItemsQuerySerializer(Strict):
     writer = serializers.CharField(max_length=200, required=False, allow_blank=True)
     resolution = serializers.CharField(max_length=10, required=False, allow_blank=True)
     studio = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    root_folder = serializers.CharField(max_length=1000, required=False, allow_blank=True,
+                                        help_text="A root folder of Sonarr or Radarr.")
     rating = serializers.ChoiceField(["", "rated", "not_rated", "gte", "lte", "eq"], required=False)
     rating_value = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
     sort = serializers.ChoiceField(list(listing.SORTS), required=False)

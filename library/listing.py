@@ -28,6 +28,8 @@ TAG_FILTERS = {"genres": "genre", "collections": "collection", "actor": "actor",
                "writer": "writer"}
 UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
 ARR_TTL = 60
+# Plex cannot filter on Sonarr/Radarr's root folder: with that filter the whole listing is read, then paged.
+WHOLE = 100_000
 
 
 class BadFilter(Exception):
@@ -147,6 +149,21 @@ def complete(rows: list[dict]) -> list[str]:
     return warnings
 
 
+def in_root(rows: list[dict], root: str) -> list[dict]:
+    """The rows whose series or movie Sonarr/Radarr keeps in root folder `root` (one of theirs)."""
+    wanted, roots = {}, []
+    for kind, field in ((arr.SONARR, "tvdb_id"), (arr.RADARR, "tmdb_id")):
+        if not getattr(settings, f"{kind.upper()}_URL"):
+            continue
+        roots += arr.from_settings(kind, timeout=15).root_folders()
+        wanted[field] = {external for external, columns in arr_columns(kind).items()
+                         if columns["root_folder"] == root}
+    if root not in roots:
+        raise BadFilter(f"{root} is not a root folder of Sonarr or Radarr ({', '.join(roots) or 'none'}).")
+    return [r for r in rows if r["tmdb_id" if r["media_type"] == "movie" else "tvdb_id"]
+            in wanted.get("tmdb_id" if r["media_type"] == "movie" else "tvdb_id", set())]
+
+
 def page(user, owner, data: dict) -> dict:
     """The rows of one page for `user` (a MediaSuite operator) as the Plex user and libraries chosen."""
     users = owner.users()
@@ -163,7 +180,13 @@ def page(user, owner, data: dict) -> dict:
     params = plex_filters(data, viewer, [by_key[k] for k in chosen])
     size, number = data.get("page_size", 100), data.get("page", 1)
     sort = f"{SORTS[data.get('sort', 'title')]}:{data.get('direction', 'asc')}"
-    rows, total = viewer.items([by_key[k] for k in chosen], params, sort, (number - 1) * size, size)
+    start = (number - 1) * size
+    if data.get("root_folder"):
+        everything = viewer.items([by_key[k] for k in chosen], params, sort, 0, WHOLE)[0]
+        rows = in_root(everything, data["root_folder"])
+        rows, total = rows[start:start + size], len(rows)
+    else:
+        rows, total = viewer.items([by_key[k] for k in chosen], params, sort, start, size)
     for row in rows:
         blank(row)
     warnings = complete(rows)

@@ -174,3 +174,18 @@ def test_without_plex_the_page_says_what_to_set(client, settings):
     answer = client.post("/api/media_items", {}, format="json")
     assert answer.status_code == 409
     assert "set PLEX_URL and PLEX_TOKEN" in answer.json()["error"]
+
+
+def test_filter_on_a_radarr_root_folder(client, plex, radarr, movie, tmp_path):
+    other = radarr.add_root(tmp_path / "archive-disk")
+    movie("The Matrix", 1999, 603)
+    movie("Alien", 1979, 348)
+    radarr.add_media(680, "Pulp Fiction", root=other)
+    plex.add_movie("Pulp Fiction", 1994, tmdb_id=680)
+    answer = client.post("/api/media_items", {"root_folder": other}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert titles(answer) == ["Pulp Fiction"] and answer.json()["count"] == 1
+    assert titles(client.post("/api/media_items", {"root_folder": str(radarr.library)}, format="json")) == [
+        "Alien", "The Matrix"]
+    refused = client.post("/api/media_items", {"root_folder": "/etc"}, format="json")
+    assert refused.status_code == 400 and "not a root folder" in refused.json()["error"]

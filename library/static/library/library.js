@@ -70,7 +70,7 @@
     data.plex_user = parseInt(f.get("plex_user"), 10) || undefined;
     data.libraries = Array.prototype.map.call(document.getElementById("f-libraries").selectedOptions,
       function (o) { return parseInt(o.value, 10); });
-    ["title", "resolution", "studio", "watched", "date_field", "date", "genres_mode", "rating"].forEach(function (name) {
+    ["title", "resolution", "studio", "root_folder", "watched", "date_field", "date", "genres_mode", "rating"].forEach(function (name) {
       if (f.get(name)) data[name] = f.get(name);
     });
     if (f.get("year")) data.year = parseInt(f.get("year"), 10);
@@ -455,6 +455,15 @@
       o.textContent = l.title;
       o.selected = opts.chosen_libraries.indexOf(l.key) >= 0;
       libraries.appendChild(o);
+    });
+    var rootFilter = document.getElementById("f-root");
+    Object.keys(opts.root_folders).forEach(function (kind) {
+      opts.root_folders[kind].forEach(function (path) {
+        var o = document.createElement("option");
+        o.value = path;
+        o.textContent = path + " (" + kind + ")";
+        rootFilter.appendChild(o);
+      });
     });
     show("library-warnings", (opts.warnings || []).join(" "));
     return load();
