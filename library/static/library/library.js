@@ -162,7 +162,7 @@
       : (item.tvdb_id ? "tvdb " + item.tvdb_id : "");
     cell(tr, external, "d-none d-lg-table-cell small text-nowrap");
     var last = document.createElement("div");
-    last.className = "d-flex flex-wrap gap-1 justify-content-end";
+    last.className = "d-flex flex-wrap flex-xl-nowrap gap-1 justify-content-end";
     cell(tr, last);
     if (window.MediaSuiteTrailers && item.trailer_status !== undefined && (item.tmdb_id || item.tvdb_id)) {
       last.appendChild(window.MediaSuiteTrailers.button(item));
