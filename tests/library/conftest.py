@@ -75,9 +75,7 @@ def show(plex, sonarr):
 
     def make(title, year, tvdb_id, seasons=None, watched_by=(), **fields):
         seasons = seasons or {1: 2}
-        item = sonarr.add_media(
-            tvdb_id, title, seasons=[{"seasonNumber": n, "monitored": True} for n in seasons], **fields
-        )
+        item = sonarr.add_media(tvdb_id, title, seasons=seasons, **fields)
         folder = Path(item["path"])
         for number, episodes in seasons.items():
             season = folder / f"Season {number}"
