@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "recorder.apps.RecorderConfig",
     "seedbox.apps.SeedboxConfig",
     "trailers.apps.TrailersConfig",
+    "library.apps.LibraryConfig",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +227,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status"},
+    "ENUM_NAME_OVERRIDES": {"TrailerStatusEnum": "trailers.models.Status",
+                            "LibraryActionEnum": "library.models.Action"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -423,6 +425,12 @@ RADARR_QUALITY_PROFILE = env.str("RADARR_QUALITY_PROFILE", default="")
 ARR_COMMAND_TIMEOUT = env.int("ARR_COMMAND_TIMEOUT", default=60)
 PLEX_URL = env.str("PLEX_URL", default="")
 PLEX_TOKEN = _secret("PLEX_TOKEN")
+PLEX_TIMEOUT = env.float("PLEX_TIMEOUT", default=15.0)  # seconds for any one call to Plex or plex.tv
+PLEX_LIBRARIES_TO_IGNORE = env.list("PLEX_LIBRARIES_TO_IGNORE", default=[])  # section titles never listed
+# Where plex.tv answers (the owner's home and managed users, their tokens); the tests point it at a fake.
+PLEX_TV_URL = env.str("PLEX_TV_URL", default="https://plex.tv")
+# Library actions (archive, reject, delete) only report what they would delete.
+LIBRARY_DRY_RUN = env.bool("LIBRARY_DRY_RUN", default=False)
 TMDB_API_URL = env.str("TMDB_API_URL", default="")
 TMDB_API_KEY = _secret("TMDB_API_KEY")
 TVDB_API_URL = env.str("TVDB_API_URL", default="")

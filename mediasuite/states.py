@@ -58,6 +58,9 @@ STATES: dict[str, Tone] = {
     # Sonarr/Radarr download queue items (their `status`; queued, downloading and failed are above)
     "completed": GOOD, "warning": ATTENTION, "paused": IDLE, "delay": IDLE,
     "downloadclientunavailable": BAD,
+    # the Plex library (library/): watched state, Sonarr's completeness, what a row action did
+    "watched": GOOD, "in_progress": PROGRESS, "not_started": IDLE, "complete": GOOD, "incomplete": ATTENTION,
+    "in_arr": GOOD, "archived": IDLE, "rejected": IDLE, "moved": GOOD, "deleted": IDLE, "dry_run": ATTENTION,
 }
 
 # States whose icon says more than their tone's.

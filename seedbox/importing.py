@@ -13,11 +13,9 @@ import logging
 import shutil
 import time
 
-import requests
 from django.conf import settings
 
-from mediasuite import config
-from mediasuite.clients import arr
+from mediasuite.clients import arr, plex
 
 from . import lifecycle, transfer
 from .models import MediaType, State, Torrent
@@ -112,12 +110,10 @@ def import_into(client: arr.Client, torrent: Torrent, worker: str) -> list[dict]
 
 def refresh_plex():
     """Ask Plex to scan its libraries (optional: PLEX_URL and PLEX_TOKEN)."""
-    url, token = config.get("PLEX_URL"), config.get("PLEX_TOKEN")
-    if not (url and token):
+    if not plex.configured():
         return
     try:
-        requests.get(f"{url.rstrip('/')}/library/sections/all/refresh",
-                     headers={"X-Plex-Token": token}, timeout=10).raise_for_status()
-    except requests.RequestException as exc:
+        plex.Plex().scan()
+    except plex.PlexError as exc:
         logger.warning("Plex refresh failed (%s); the files are imported, Plex will see them at its "
                        "next scan", exc)

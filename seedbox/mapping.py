@@ -125,7 +125,7 @@ def add(actor, media_type: str, external_id: int, *, root_folder: str, quality_p
     existing = client.media(external_id)
     if existing:
         return existing
-    folders = [f["path"] for f in client.root_folders()]
+    folders = client.root_paths()
     if root_folder not in folders:
         raise ValidationError({"root_folder": [
             f"{client.label} has no root folder {root_folder!r}; use one of: "

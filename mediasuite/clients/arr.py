@@ -8,7 +8,10 @@ its root folder, quality profile and `addOptions`; read the library
 (`DELETE episodefile/bulk`); run commands (Downloaded*Scan, SeriesSearch,
 SeasonSearch, EpisodeSearch, RenameFiles, RenameSeries ...) and follow them;
 the download queue (`GET queue`, `DELETE queue/{id}?removeFromClient&blocklist`);
-the history of a download id to confirm an import.
+the history of a download id to confirm an import. For the library app:
+every series/movie with its statistics, tags, a changed series/movie saved
+(unmonitor, tag, move to another root folder with its files), its files
+listed and deleted.
 
 Requests-based rather than pyarr: pyarr (last release 5.2.0, 2023) has
 neither the shared Retry-After handling of mediasuite/clients/http.py nor
@@ -25,8 +28,9 @@ from .connections import not_configured
 
 SONARR, RADARR = "sonarr", "radarr"
 SCAN = {SONARR: "DownloadedEpisodesScan", RADARR: "DownloadedMoviesScan"}
-LABEL = {SONARR: "Sonarr", RADARR: "Radarr"}
 MEDIA = {SONARR: "series", RADARR: "movie"}
+FILES = {SONARR: ("episodefile", "seriesId"), RADARR: ("moviefile", "movieId")}
+LABEL = {SONARR: "Sonarr", RADARR: "Radarr"}
 EXTERNAL = {SONARR: "tvdbId", RADARR: "tmdbId"}
 DONE = ("completed", "failed", "aborted", "cancelled", "orphaned")
 
@@ -163,3 +167,33 @@ class Client:
     def remove_queued(self, item_id: int, blocklist: bool) -> None:
         self._call("DELETE", f"queue/{int(item_id)}", params={"removeFromClient": "true",
                                                               "blocklist": str(bool(blocklist)).lower()})
+
+    # -- library -------------------------------------------------------------------------------
+
+    def all(self) -> list[dict]:
+        """Every series or movie of the library, with its statistics, path and tags."""
+        return self._call("GET", MEDIA[self.kind])
+
+    def root_paths(self) -> list[str]:
+        """The paths of the root folders."""
+        return [folder["path"] for folder in self.root_folders()]
+
+    def tag_id(self, label: str) -> int:
+        """The id of tag `label`, created when missing."""
+        for tag in self._call("GET", "tag"):
+            if tag["label"].lower() == label.lower():
+                return tag["id"]
+        return self._call("POST", "tag", json={"label": label})["id"]
+
+    def update(self, item: dict, move_files: bool = False) -> dict:
+        """Save a changed series/movie; with `move_files` its files follow a new path."""
+        return self._call("PUT", f"{MEDIA[self.kind]}/{int(item['id'])}", json=item,
+                          params={"moveFiles": "true"} if move_files else None)
+
+    def files(self, media_id: int) -> list[dict]:
+        """The episode files of a series or the movie file of a movie (path, size, id)."""
+        path, param = FILES[self.kind]
+        return self._call("GET", path, params={param: int(media_id)})
+
+    def delete_file(self, file_id: int) -> None:
+        self._call("DELETE", f"{FILES[self.kind][0]}/{int(file_id)}")

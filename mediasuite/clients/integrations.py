@@ -3,7 +3,7 @@
 import requests
 
 from .. import config
-from . import arr, lastfm, tmdb, tvdb
+from . import arr, lastfm, plex, tmdb, tvdb
 from .connections import Integration, not_configured, register
 from .http import ServiceError
 from .http import request as http_request
@@ -18,12 +18,7 @@ def _arr(kind):
 
 
 def _plex():
-    if not config.get("PLEX_URL"):
-        raise ServiceError(not_configured("plex"))
-    http_request(requests.Session(), "GET", f"{config.get('PLEX_URL').rstrip('/')}/identity", what="Plex",
-                 key_setting="PLEX_TOKEN", timeout=10,
-                 headers={"X-Plex-Token": config.get("PLEX_TOKEN"), "Accept": "application/json"})
-    return "Plex answers"
+    return plex.Plex(timeout=10).identity()
 
 
 def _discord():
@@ -65,7 +60,8 @@ for _integration in (
                 description="Imports movies into the library.",
                 fields=(_url("RADARR_URL", "URL", help="e.g. http://127.0.0.1:7878"),
                         _secret("RADARR_API_KEY", help="Radarr: Settings > General > API Key"))),
-    Integration("plex", "Plex", _plex, description="Scans its libraries after an import (optional).",
+    Integration("plex", "Plex", _plex,
+                description="Scans its libraries after an import; the Library page (optional).",
                 fields=(_url("PLEX_URL", "URL", help="e.g. http://127.0.0.1:32400"),
                         _secret("PLEX_TOKEN", "Token", help="the X-Plex-Token of your account"))),
     Integration("tmdb", "TMDB", tmdb.check, description="Finds movies; trailers of movies and series.",

@@ -18,6 +18,11 @@ a downloadFolderImported history record is written for the download id;
 SeriesSearch, SeasonSearch, EpisodeSearch, RenameFiles, RenameSeries,
 RefreshSeries, MoviesSearch); command/<id>; history?downloadId=; queue
 (paged records) and DELETE queue/{id}?removeFromClient=&blocklist=.
+For the library app: series / movie list every item with `statistics` counted
+from the files on disk (and `status`); PUT series|movie/<id>[?moveFiles=true]
+(the folder really moves); tag (GET, POST); episodefile?seriesId= /
+moviefile?movieId= (the video files under the item's folder) and DELETE
+episodefile|moviefile/<id> (the file is really deleted); `add_root(path)`.
 The real server runs a command in the background: here it is "queued" in the
 answer to the POST and "completed" when read (`fail_commands(message)`: "failed"
 with that message, searches and renames). `reject(reason)` makes every
@@ -67,6 +72,8 @@ class FakeArr:
                          {"id": 4, "name": "HD-1080p", "upgradeAllowed": True, "cutoff": 7, "items": []}]
         self.requests = []
         self.ids = itertools.count(1)
+        self.tags = []
+        self.file_ids = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -100,13 +107,20 @@ class FakeArr:
         return item
 
     def add_media(self, external_id: int, title: str, year: int | None = None,
-                  seasons: dict[int, int] | None = None, files: bool = False) -> dict:
-        """A media already in the library, with its episodes (`files`: each one has its file)."""
+                  seasons: dict[int, int] | None = None, files: bool = False, root: Path | None = None,
+                  **fields) -> dict:
+        """A media already in the library, in folder `root/title`, with its episodes (`files`: each one
+        has its file); `aired` (Sonarr): monitored episodes aired so far; other `fields` as given."""
         with self.lock:
             found = self.catalog.get(external_id) or self.add_lookup(external_id, title, year,
                                                                      seasons=seasons)
-            return self._create({**found, "rootFolderPath": str(self.library), "qualityProfileId": 1,
+            item = self._create({**found, "rootFolderPath": str(root or self.library), "qualityProfileId": 1,
                                  "monitored": True}, files)
+            status = "continuing" if self.kind == "sonarr" else "released"
+            item.update({"tags": [], "status": status, **fields})
+            if self.kind == "sonarr" and not item["seasons"]:
+                item["seasons"] = [{"seasonNumber": 1, "monitored": True}]
+            return item
 
     def add_queue(self, title: str, external_id: int, size: int = 1000, sizeleft: int = 400,
                   status: str = "downloading", messages: list[str] = ()) -> dict:
@@ -121,6 +135,32 @@ class FakeArr:
                 f"{self.item_key}Id": media["id"] if media else None, self.item_key: media}
         self.queue[item["id"]] = item
         return item
+
+    def add_root(self, path: Path) -> str:
+        self.root_folders.append({"id": len(self.root_folders) + 1, "path": str(path), "accessible": True,
+                                  "freeSpace": 10 ** 12, "unmappedFolders": []})
+        return str(path)
+
+    def tag_label(self, tag_id: int) -> str:
+        return next(t["label"] for t in self.tags if t["id"] == tag_id)
+
+    def _with_statistics(self, item):
+        files = self._videos(Path(item["path"])) if Path(item["path"]).is_dir() else []
+        size = sum(p.stat().st_size for p in files)
+        if self.kind == "sonarr":
+            stats = {"episodeFileCount": len(files), "episodeCount": item.get("aired", len(files)),
+                     "sizeOnDisk": size}
+        else:
+            stats = {"movieFileCount": len(files), "sizeOnDisk": size}
+        return {**{k: v for k, v in item.items() if k != "aired"}, "statistics": stats,
+                "sizeOnDisk": size, "hasFile": bool(files)}
+
+    def _files(self, item):
+        folder = Path(item["path"])
+        found = self._videos(folder) if folder.is_dir() else []
+        return [{"id": self.file_ids.setdefault(str(p), next(self.ids)), "path": str(p),
+                 "relativePath": str(p.relative_to(folder)), "size": p.stat().st_size,
+                 f"{self.item_key}Id": item["id"]} for p in found]
 
     def reject(self, reason: str):
         self.rejection = reason
@@ -165,6 +205,27 @@ class FakeArr:
                         "hasFile": files, "monitored": item["monitored"], "episodeFileId": file_id,
                         "episodeFile": {"id": file_id, "size": 1_000_000} if files else None}
         return item
+
+    def _update(self, item: dict, body: dict, query: dict) -> dict:
+        """PUT series|movie/<id>: the fields saved (a season's monitoring reaching its episodes, as
+        Sonarr's UpdateSeries does); with moveFiles the folder follows a new path."""
+        if body.get("path", item["path"]) != item["path"] and query.get("moveFiles") == "true" \
+                and Path(item["path"]).exists():
+            Path(body["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(item["path"], body["path"])
+        before = {s["seasonNumber"]: s["monitored"] for s in item.get("seasons", [])}
+        computed = ("statistics", "sizeOnDisk", "hasFile", "seasons")
+        item.update({k: v for k, v in body.items() if k not in computed})
+        item["monitored"] = bool(body.get("monitored"))
+        wanted = {s["seasonNumber"]: bool(s.get("monitored")) for s in body.get("seasons", [])}
+        for season in item.get("seasons", []):
+            number = season["seasonNumber"]
+            season["monitored"] = wanted.get(number, before[number])
+            if season["monitored"] != before[number]:
+                for episode in self.episodes.values():
+                    if episode["seriesId"] == item["id"] and episode["seasonNumber"] == number:
+                        episode["monitored"] = season["monitored"]
+        return self._with_statistics(self._series(item))
 
     def _series(self, item: dict) -> dict:
         if self.kind != "sonarr":
@@ -282,7 +343,7 @@ class FakeArr:
                 return 200, {"appName": self.app, "version": "4.0.0.0"}
             if method == "GET" and route == self.media_path:
                 wanted = query.get(self.id_param)
-                return 200, [self._series(m) for m in self.media.values()
+                return 200, [self._with_statistics(self._series(m)) for m in self.media.values()
                              if wanted is None or str(m[self.id_param]) == wanted]
             if method == "GET" and route == f"{self.media_path}/lookup":
                 return 200, self._lookup(query.get("term", ""))
@@ -292,22 +353,19 @@ class FakeArr:
                 return 200, self.root_folders
             if method == "GET" and route == "qualityprofile":
                 return 200, self.profiles
-            if route.startswith("series/") and route.split("/")[1].isdigit() and self.kind == "sonarr":
+            if route.startswith(f"{self.media_path}/") and route.split("/")[1].isdigit():
                 item = self.media.get(int(route.split("/")[1]))
                 if item is None:
                     return 404, {"message": "NotFound"}
                 if method == "PUT":
-                    item["monitored"] = bool(body.get("monitored"))
-                    wanted = {s["seasonNumber"]: bool(s.get("monitored")) for s in body.get("seasons", [])}
-                    for season in item["seasons"]:
-                        number, before = season["seasonNumber"], season["monitored"]
-                        season["monitored"] = wanted.get(number, before)
-                        if season["monitored"] != before:  # as Sonarr's UpdateSeries does
-                            for episode in self.episodes.values():
-                                if episode["seriesId"] == item["id"] and episode["seasonNumber"] == number:
-                                    episode["monitored"] = season["monitored"]
-                    return 202, self._series(item)
-                return 200, self._series(item)
+                    return 202, self._update(item, body, query)
+                return 200, self._with_statistics(self._series(item))
+            if method == "GET" and route == "tag":
+                return 200, self.tags
+            if method == "POST" and route == "tag":
+                tag = {"id": next(self.ids), "label": body["label"]}
+                self.tags.append(tag)
+                return 201, tag
             if method == "GET" and route == "episode" and self.kind == "sonarr":
                 series_id = int(query.get("seriesId", 0))
                 if series_id not in self.media:
@@ -325,6 +383,17 @@ class FakeArr:
                 for episode in self.episodes.values():
                     if episode["episodeFileId"] in ids:
                         episode.update(hasFile=False, episodeFileId=0, episodeFile=None)
+                return 200, {}
+            files_path = "episodefile" if self.kind == "sonarr" else "moviefile"
+            if method == "GET" and route == files_path:
+                item = self.media.get(int(query.get(f"{self.item_key}Id", 0)))
+                return 200, self._files(item) if item else []
+            if method == "DELETE" and route.startswith(f"{files_path}/") and route.split("/")[1].isdigit():
+                file_id = int(route.split("/")[1])
+                found = next((p for p, i in self.file_ids.items() if i == file_id and Path(p).exists()), None)
+                if found is None:
+                    return 404, {"message": "NotFound"}
+                Path(found).unlink()
                 return 200, {}
             if method == "GET" and route == "manualimport":
                 return 200, self._candidates(Path(query.get("folder", "")), query.get("downloadId", ""))

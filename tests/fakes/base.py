@@ -3,7 +3,7 @@
 Subclasses implement `answer(method, path, query, body, headers) -> (status, body[, headers])`
 where body is a dict/list (sent as JSON), bytes or str. `fail_with(status, times, headers=)`
 answers the next calls with an error first (429 with Retry-After, 503 ...). Every request is kept
-in `requests` as (monotonic time, method, path, query).
+in `requests` as (monotonic time, method, path, query); a query parameter given several times is a list.
 """
 
 import json
@@ -45,7 +45,8 @@ class FakeServer:
 
     def _respond(self, method, handler):
         url = urlparse(handler.path)
-        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        parsed = parse_qs(url.query, keep_blank_values=True)
+        query = {k: v[-1] if len(v) == 1 else v for k, v in parsed.items()}
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         with self.lock:
@@ -82,6 +83,12 @@ class FakeServer:
 
             def do_POST(self):
                 fake._respond("POST", self)
+
+            def do_PUT(self):
+                fake._respond("PUT", self)
+
+            def do_DELETE(self):
+                fake._respond("DELETE", self)
 
             def log_message(self, *args):
                 pass

@@ -70,14 +70,15 @@ def test_user_role_drives_the_admin_flags(make_user):
 def club_a_objects(people, club):
     """One object of every policy's model belonging to Padel Nord (its admin alice, its player paul).
 
-    Models that belong to no club (the operator's seedbox, trailers, services,
-    supervision, updates) are built as they are: a foreign club admin or player
+    Models that belong to no club (the operator's seedbox, trailers, library,
+    services, supervision, updates) are built as they are: a foreign club admin or player
     must not see those either.
     """
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
     from channels_app.models import AccessToken, Channel, VideoFile
+    from library.models import ArchiveRecord, BulkJob, Preference
     from mediasuite.models import (
         Connection,
         Event,
@@ -121,6 +122,10 @@ def club_a_objects(people, club):
         Torrent: Torrent.objects.create(infohash="a" * 40, key="k", media_type="movie", tmdb_id=603),
         TrailerEntry: TrailerEntry.objects.create(media_type="movie", external_id=603),
         Connection: Connection.objects.create(name="sonarr", values={"SONARR_URL": "http://127.0.0.1:9"}),
+        ArchiveRecord: ArchiveRecord.objects.create(action="archive", media_type="movie", title="The Matrix",
+                                                    rating_key=100, actor=player),
+        BulkJob: BulkJob.objects.create(action="archive", rating_keys=[100], actor=player),
+        Preference: Preference.objects.create(user=player, plex_user=1),
     }
 
 

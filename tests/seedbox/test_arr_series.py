@@ -52,8 +52,11 @@ def test_details_carry_the_plex_watched_state_when_plex_is_configured(operator, 
     assert first["watched_count"] is None and first["episodes"][0]["watched"] is None
     with FakePlex() as plex:
         settings.PLEX_URL, settings.PLEX_TOKEN = plex.url, plex.token
-        plex.add_show(12345, "Another Show", {1: 2}, watched={(1, 1), (1, 2)})
-        plex.add_show(81189, "Breaking Bad", {1: 3, 2: 2}, watched={(1, 1), (1, 2)})
+        plex.watch(plex.owner, plex.add_show("Another Show", 2010, tvdb_id=12345, seasons={1: 2}))
+        show = plex.add_show("Breaking Bad", 2008, tvdb_id=81189, seasons={1: 3, 2: 2})
+        first_season = plex.children[show][0]
+        for episode in plex.children[first_season][:2]:
+            plex.watch(plex.owner, episode)
         series = operator.get("/api/series_details/81189").json()
     assert [s["watched_count"] for s in series["seasons"]] == [2, 0]
     assert [e["watched"] for e in series["seasons"][0]["episodes"]] == [True, True, False]

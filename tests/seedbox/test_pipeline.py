@@ -76,7 +76,7 @@ def test_add_complete_transfer_import_and_clean(media, seedbox, seedbox_settings
     imported = Event.objects.get(subject_id=str(torrent.pk), kind="seedbox.torrent.imported")
     assert imported.payload["imported"] == [str(fake.library / title / name)]
     assert item["id"]
-    assert plex.refreshes == 1, "Plex is asked to scan once the files are in the library"
+    assert plex.refreshes == ["all"], "Plex is asked to scan once the files are in the library"
 
 
 def test_rejected_import_is_blocked_with_the_reason_then_retried(seedbox, seedbox_settings, sonarr,

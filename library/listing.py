@@ -1,0 +1,219 @@
+"""One page of the library as one Plex user: filters turned into Plex's, rows completed from Sonarr/Radarr.
+
+The cost of a page does not grow with the library or the page: one Plex call
+per chosen library (plus one per library and tag filter, for the ids of the
+genre, collection or person names), one Sonarr and one Radarr call (kept for a minute), and the
+media decorators' bulk lookups (trailer status).
+"""
+
+import calendar
+from datetime import datetime, time, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from mediasuite import config, media
+from mediasuite.clients import arr, tmdb, tvdb
+from mediasuite.clients.http import ServiceError
+
+from .models import Preference
+
+SORTS = {"title": "titleSort", "year": "year", "rating": "userRating", "added_at": "addedAt",
+         "last_viewed_at": "lastViewedAt"}
+WATCHED = {"not_started": {"unwatched": 1, "inProgress": 0}, "in_progress": {"inProgress": 1},
+           "watched": {"unwatched": 0}}
+# Filters on Plex tags: the API's field -> Plex's filter (its values are named; Plex wants their ids).
+TAG_FILTERS = {"genres": "genre", "collections": "collection", "actor": "actor", "director": "director",
+               "writer": "writer"}
+UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
+ARR_TTL = 60
+# Plex cannot filter on Sonarr/Radarr's root folder: with that filter the whole listing is read, then paged.
+WHOLE = 100_000
+
+
+class BadFilter(Exception):
+    """A filter names something the chosen libraries do not have."""
+
+
+def _day(value, end=False) -> int:
+    moment = datetime.combine(value, time.max if end else time.min)
+    return int(timezone.make_aware(moment).timestamp())
+
+
+def period(name: str, date_from=None, date_to=None) -> tuple[int, int | None]:
+    """(start, end or None) in Unix seconds of today, 7d, 30d, this_month, last_month or range."""
+    today = timezone.localdate()
+    if name == "today":
+        return _day(today), None
+    if name in ("7d", "30d"):
+        return _day(today - timedelta(days=int(name[:-1]))), None
+    if name == "this_month":
+        return _day(today.replace(day=1)), None
+    if name == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        days = calendar.monthrange(last.year, last.month)[1]
+        return _day(last.replace(day=1)), _day(last.replace(day=days), end=True)
+    return (_day(date_from) if date_from else 0), (_day(date_to, end=True) if date_to else None)
+
+
+def plex_filters(data: dict, plex, sections) -> dict:
+    """The Plex query parameters of the page's filters (validated data of the API)."""
+    params = {}
+    for name in ("title", "year", "resolution", "studio"):
+        if data.get(name):
+            params[name] = data[name]
+    params.update(WATCHED.get(data.get("watched", "all"), {}))
+    if data.get("date"):
+        field = "lastViewedAt" if data.get("date_field") == "viewed" else "addedAt"
+        start, end = period(data["date"], data.get("date_from"), data.get("date_to"))
+        params[f"{field}>>"] = start
+        if end is not None:
+            params[f"{field}<<"] = end
+    for name, field in TAG_FILTERS.items():
+        wanted = data.get(name) or []
+        if not wanted:
+            continue
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        known = plex.choices(sections, field)
+        missing = [value for value in wanted if value not in known]
+        if missing:
+            raise BadFilter(f"No {field} {', '.join(missing)} in the chosen libraries.")
+        ids = [known[value] for value in wanted]
+        every = name == "genres" and data.get("genres_mode") == "all"
+        params[field] = ids if every else ",".join(ids)
+    rating = data.get("rating")
+    if rating == "rated":
+        params["userRating>>"] = 1
+    elif rating == "not_rated":
+        params["userRating<<"] = 0
+    elif rating in ("gte", "lte", "eq"):
+        operator = {"gte": "userRating>>", "lte": "userRating<<", "eq": "userRating"}[rating]
+        params[operator] = data["rating_value"]
+    return params
+
+
+def blank(row: dict) -> dict:
+    row.update(in_arr=None, arr_id=None, root_folder="", incomplete=None, production_status="")
+    return row
+
+
+def _arr_key(kind: str) -> str:
+    return f"library:arr:{kind}:{config.get(f'{kind.upper()}_URL')}"
+
+
+def arr_columns(kind: str) -> dict:
+    """{external id: what the rows show} of every series or movie of Sonarr/Radarr: one call, then kept
+    ARR_TTL seconds (a whole library's JSON is large; the actions forget it when they change it)."""
+    found = cache.get(_arr_key(kind))
+    if found is None:
+        id_param = "tvdbId" if kind == arr.SONARR else "tmdbId"
+        found = {}
+        for item in arr.client(kind, timeout=15).all():
+            stats = item.get("statistics") or {}
+            status = item.get("status", "")
+            found[item.get(id_param)] = {
+                "arr_id": item["id"], "root_folder": item.get("rootFolderPath", ""),
+                "production_status": "upcoming" if status in UPCOMING else status,
+                "size": stats.get("sizeOnDisk", 0),
+                "incomplete": stats.get("episodeFileCount", 0) < stats.get("episodeCount", 0)}
+        cache.set(_arr_key(kind), found, ARR_TTL)
+    return found
+
+
+def forget(kind: str) -> None:
+    cache.delete(_arr_key(kind))
+
+
+def complete(rows: list[dict]) -> list[str]:
+    """Add Sonarr/Radarr's view of each row (one call each at most); the warnings of those that failed."""
+    warnings = []
+    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
+        wanted = [r for r in rows if r["media_type"] == media_type and r[field]]
+        if not wanted or not arr.configured(kind):
+            continue
+        try:
+            found = arr_columns(kind)
+        except arr.ArrError as exc:
+            warnings.append(str(exc))
+            continue
+        for row in wanted:
+            columns = found.get(row[field])
+            row["in_arr"] = columns is not None
+            if columns is None:
+                continue
+            row.update(arr_id=columns["arr_id"], root_folder=columns["root_folder"],
+                       production_status=columns["production_status"])
+            if media_type == "series":
+                row.update(size=columns["size"], incomplete=columns["incomplete"])
+    return warnings
+
+
+def in_root(rows: list[dict], root: str) -> list[dict]:
+    """The rows whose series or movie Sonarr/Radarr keeps in root folder `root` (one of theirs)."""
+    wanted, roots = {}, []
+    for kind, field in ((arr.SONARR, "tvdb_id"), (arr.RADARR, "tmdb_id")):
+        if not arr.configured(kind):
+            continue
+        roots += arr.client(kind, timeout=15).root_paths()
+        wanted[field] = {external for external, columns in arr_columns(kind).items()
+                         if columns["root_folder"] == root}
+    if root not in roots:
+        raise BadFilter(f"{root} is not a root folder of Sonarr or Radarr ({', '.join(roots) or 'none'}).")
+    return [r for r in rows if r["tmdb_id" if r["media_type"] == "movie" else "tvdb_id"]
+            in wanted.get("tmdb_id" if r["media_type"] == "movie" else "tvdb_id", set())]
+
+
+def page(user, owner, data: dict) -> dict:
+    """The rows of one page for `user` (a MediaSuite operator) as the Plex user and libraries chosen."""
+    users = owner.users()
+    plex_user = data.get("plex_user") or users[0]["id"]
+    if plex_user not in {u["id"] for u in users}:
+        raise BadFilter(f"Plex has no user {plex_user}; choose one of the server's users.")
+    sections = owner.sections()
+    by_key = {int(s.key): s for s in sections}
+    chosen = data.get("libraries") or list(by_key)
+    unknown = [k for k in chosen if k not in by_key]
+    if unknown:
+        raise BadFilter(f"Plex has no library {', '.join(map(str, unknown))} (or it is ignored).")
+    viewer = owner.as_user(plex_user)
+    params = plex_filters(data, viewer, [by_key[k] for k in chosen])
+    size, number = data.get("page_size", 100), data.get("page", 1)
+    sort = f"{SORTS[data.get('sort', 'title')]}:{data.get('direction', 'asc')}"
+    start = (number - 1) * size
+    if data.get("root_folder"):
+        everything = viewer.items([by_key[k] for k in chosen], params, sort, 0, WHOLE)[0]
+        rows = in_root(everything, data["root_folder"])
+        rows, total = rows[start:start + size], len(rows)
+    else:
+        rows, total = viewer.items([by_key[k] for k in chosen], params, sort, start, size)
+    for row in rows:
+        blank(row)
+    warnings = complete(rows)
+    media.decorate(rows, user)
+    Preference.objects.update_or_create(user=user, defaults={"plex_user": plex_user,
+                                                             "libraries": data.get("libraries") or []})
+    return {"count": total, "page": number, "page_size": size, "plex_user": plex_user, "libraries": chosen,
+            "warnings": warnings, "results": rows}
+
+
+def suggestions(user, query: str) -> tuple[list[dict], list[str]]:
+    """Movies (TMDB) and series (TVDB) named like `query`, each saying whether Sonarr/Radarr has it:
+    what the page offers when a title is not in Plex. The warnings of the services that failed."""
+    found, warnings = [], []
+    for search in (tmdb.search_movies, tvdb.search_series):
+        try:
+            found += search(query)[:10]
+        except ServiceError as exc:
+            warnings.append(str(exc))
+    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
+        rows = [r for r in found if r["media_type"] == media_type]
+        if not rows or not arr.configured(kind):
+            continue
+        try:
+            known = arr_columns(kind)
+        except arr.ArrError as exc:
+            warnings.append(str(exc))
+            continue
+        for row in rows:
+            row["in_arr"] = row[field] in known
+    return media.decorate(found, user), warnings
