@@ -69,7 +69,9 @@ def integrations() -> list[Integration]:
 def not_configured(name: str) -> str:
     """The sentence for an integration used while not configured, with the way to its form."""
     integration = get(name)
-    return f"{integration.label} is not configured: set it in Settings → Connections ({integration.url})."
+    names = " and ".join(f.name for f in integration.fields if f.required)
+    return (f"{integration.label} is not configured: set it in Settings → Connections ({integration.url})"
+            f"{f' or by {names} in the environment' if names else ''}.")
 
 
 def missing(*names: str) -> list[Integration]:

@@ -21,7 +21,8 @@ def test_test_with_a_wrong_key_then_save_the_right_one(people, login, page, tmp_
         form.locator('[data-action="test"]').click()
         result = form.locator('[data-role="result"][data-ok="false"]')
         result.wait_for()
-        assert result.inner_text() == "Sonarr refused the API key; check SONARR_API_KEY."
+        assert result.inner_text() == (f"Sonarr at {sonarr.url} (GET system/status) refused the API key "
+                                       "(401: Unauthorized); check SONARR_API_KEY.")
         assert not Connection.objects.filter(name="sonarr").exclude(values={}).exists()  # tried, not saved
 
         form.locator('[name="SONARR_API_KEY"]').fill(KEY)

@@ -94,7 +94,8 @@ def test_unknown_user_and_missing_configuration_are_explained(fake, tracker, set
     settings.LASTFM_USER = "nobody"
     assert "does not know this user" in check_now().last_error
     settings.LASTFM_USER = ""
-    missing = "Last.fm is not configured: set it in Settings → Connections (/settings/connections/#lastfm)."
+    missing = ("Last.fm is not configured: set it in Settings → Connections (/settings/connections/#lastfm) "
+               "or by LASTFM_API_KEY and LASTFM_USER in the environment.")
     assert check_now().last_error == missing
     settings.LASTFM_API_KEY = ""
     assert check_now().last_error == missing
