@@ -101,6 +101,14 @@ def wait_playing(channel: Channel, count=1, timeout=40, after=()):
     return wait_for(fresh, timeout=timeout, message=f"{count} new segment(s) of channel {channel.name}")
 
 
+def started(channel: Channel):
+    """Wait until the channel's first run is recorded (its segment is listed a moment before)."""
+    from mediasuite.models import Event
+
+    wait_for(lambda: Event.objects.filter(kind="channel.restarted", subject_id=str(channel.pk)).exists(),
+             timeout=40, message=f"channel {channel.name} to start")
+
+
 def first_pts(path) -> float:
     out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                           "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,

@@ -12,7 +12,7 @@ from channels_app import playout
 from mediasuite.models import Event, Unit
 from tests.conftest import wait_for
 
-from .conftest import LONG, first_pts, hls_path, last_pts, playlist, wait_playing
+from .conftest import LONG, first_pts, hls_path, last_pts, playlist, started, wait_playing
 
 pytestmark = pytest.mark.processes
 
@@ -25,7 +25,7 @@ def restarted_events(channel, after_id=0):
 def test_series_restart_moves_to_the_next_file_and_wraps(make_channel, supervisor):
     channel = make_channel("series-one", series=True, desired="running")
     assert channel.mode == "series"
-    wait_playing(channel)
+    started(channel)
     channel.refresh_from_db()
     assert channel.current_file.name == "a.mp4"
     seen = []
@@ -42,7 +42,7 @@ def test_series_restart_moves_to_the_next_file_and_wraps(make_channel, superviso
 def test_random_restart_never_picks_the_current_file(make_channel, supervisor):
     channel = make_channel("random-one", desired="running")
     assert channel.mode == "random"
-    wait_playing(channel)
+    started(channel)
     files = []
     for _ in range(6):
         last = Event.objects.order_by("-id").values_list("id", flat=True).first()

@@ -11,7 +11,7 @@ from channels_app import playout
 from mediasuite.models import Event
 from tests.conftest import wait_for
 
-from .conftest import LONG, wait_playing
+from .conftest import LONG, started, wait_playing
 from .test_playout import ffmpeg_of
 
 pytestmark = pytest.mark.processes
@@ -29,12 +29,6 @@ def channel_events(channel, after: int):
 def unit_states(channel, after: int) -> list[str]:
     return list(Event.objects.filter(kind="unit.state", subject_id=str(channel.unit_id), id__gt=after)
                 .order_by("id").values_list("payload__state", flat=True))
-
-
-def started(channel):
-    """Wait until the channel's first run is recorded (its segment is listed a moment before)."""
-    wait_for(lambda: Event.objects.filter(kind="channel.restarted", subject_id=str(channel.pk)).exists(),
-             timeout=40, message=f"channel {channel.name} to start")
 
 
 def test_twelve_back_to_back_manual_restarts_are_twelve_manual_restarts_in_series_order(make_channel,
