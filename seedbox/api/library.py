@@ -11,12 +11,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer
 
 from .. import mapping, queue, series
 from ..models import MediaType
-from .torrents import Operator
+from .torrents import MediaResultSerializer, Operator
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 502: ErrorSerializer, 503: ErrorSerializer}
 
@@ -42,21 +41,12 @@ class LookupQuerySerializer(serializers.Serializer):
                                     help_text="The release name the results are ranked against.")
 
 
-class LookupResultSerializer(serializers.Serializer):
+class LookupResultSerializer(MediaResultSerializer):
     """A movie or series found by Sonarr/Radarr; other apps add their fields (trailer_status)."""
 
-    media_type = serializers.ChoiceField(choices=MediaType.choices)
-    tmdb_id = serializers.IntegerField(allow_null=True)
-    tvdb_id = serializers.IntegerField(allow_null=True)
-    title = serializers.CharField()
-    year = serializers.IntegerField(allow_null=True)
-    overview = serializers.CharField(allow_blank=True)
     poster = serializers.CharField(allow_blank=True)
     in_library = serializers.BooleanField(help_text="Whether Sonarr/Radarr has it already.")
     arr_id = serializers.IntegerField(allow_null=True, help_text="Its Sonarr/Radarr id when in the library.")
-
-    def get_fields(self):
-        return {**super().get_fields(), **media.schema_fields()}
 
 
 class LookupView(StrictQuery, APIView):
