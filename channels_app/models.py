@@ -58,8 +58,11 @@ class Channel(models.Model):
     started_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Wall-clock time at which the current file's 0 s played.")
     recent = models.JSONField(default=list, blank=True, help_text="Ids of the last files played (random).")
-    # A restart asked for and not yet carried out by the playout process.
+    # A restart asked for and not yet carried out by the playout process; `restart_pending` counts the
+    # requests made before it was carried out, each of which is one restart (an operator pressing Restart
+    # three times while the first is under way gets three).
     restart_requested_at = models.DateTimeField(null=True, blank=True)
+    restart_pending = models.PositiveIntegerField(default=0)
     restart_trigger = models.CharField(max_length=10, choices=Trigger.choices, blank=True)
     restart_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")

@@ -86,8 +86,9 @@ def request_restart(actor, channel: Channel, trigger: str = Trigger.MANUAL, file
         locked.restart_trigger = trigger
         locked.restart_actor = actor if getattr(actor, "is_authenticated", False) else None
         locked.restart_file = file
+        locked.restart_pending += 1
         locked.save(update_fields=["restart_requested_at", "restart_trigger", "restart_actor", "restart_file",
-                                   "updated_at"])
+                                   "restart_pending", "updated_at"])
         what = f"play {file.name}" if file else "restart"
         events.record("channel.restart_requested", locked, actor=actor,
                       message=f"Channel {locked.name}: {what} requested ({trigger})",
@@ -113,14 +114,24 @@ def stop(actor, channel: Channel):
 
 
 def claim_restart(channel_id: int, seen_at=None):
-    """Take the pending restart request, if any (compare-and-set, so it is carried out once)."""
+    """Take one pending restart request, if any (compare-and-set, so each is carried out once).
+
+    Requests made before the first was taken each stay one restart: the request stays pending, one
+    fewer, with its trigger (a file asked for goes with the first only).
+    """
     channel = Channel.objects.filter(pk=channel_id).values(
-        "restart_requested_at", "restart_trigger", "restart_actor_id", "restart_file_id").first()
+        "restart_requested_at", "restart_trigger", "restart_actor_id", "restart_file_id",
+        "restart_pending").first()
     if not channel or channel["restart_requested_at"] is None:
         return None
-    taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"])
-    # The trigger goes with the request: left behind, it would label a later crash of the process.
-    taken = taken.update(restart_requested_at=None, restart_file=None, restart_trigger="")
+    taken = Channel.objects.filter(pk=channel_id, restart_requested_at=channel["restart_requested_at"],
+                                   restart_pending=channel["restart_pending"])
+    if channel["restart_pending"] > 1:
+        taken = taken.update(restart_pending=channel["restart_pending"] - 1, restart_file=None)
+    else:
+        # The trigger goes with the last request: left behind, it would label a later crash of the process.
+        taken = taken.update(restart_requested_at=None, restart_file=None, restart_trigger="",
+                             restart_pending=0)
     return channel if taken else None
 
 

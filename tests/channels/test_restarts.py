@@ -43,7 +43,7 @@ def test_twelve_back_to_back_manual_restarts_are_twelve_manual_restarts_in_serie
         time.sleep(1.0 + (number % 2))  # an operator pressing Restart every second or two
     restarts = wait_for(lambda: (found := [e for e in channel_events(channel, first)
                                            if e.kind == "channel.restarted"]) and len(found) >= 12 and found,
-                        timeout=40, message="twelve restarts carried out")
+                        timeout=120, message="twelve restarts carried out")
     assert [e.payload["trigger"] for e in restarts] == ["manual"] * 12
     order = ["a.mp4", "b.mp4", "c.mp4"]
     assert [(e.payload["previous"], e.payload["file"]) for e in restarts] == \

@@ -67,3 +67,29 @@ def test_a_taken_restart_request_leaves_no_trigger_behind_to_label_a_later_crash
     assert playout.claim_restart(channel.pk)["restart_trigger"] == "manual"
     units.on_exit(channel.unit, -9, expected=False)
     assert playout.resume_trigger(channel.pk) == "crash"
+
+
+def test_each_restart_request_made_before_one_was_taken_is_a_restart_of_its_own(make_channel):
+    channel = make_channel("pressed-thrice")
+    for _ in range(3):
+        playout.request_restart(None, channel)
+    claims = [playout.claim_restart(channel.pk) for _ in range(4)]
+    assert [claim and claim["restart_trigger"] for claim in claims] == ["manual", "manual", "manual", None]
+    units.on_exit(channel.unit, -9, expected=False)
+    assert playout.resume_trigger(channel.pk) == "crash"  # nothing left behind once the last was taken
+
+
+def test_a_stale_claim_of_a_restart_request_takes_nothing(make_channel):
+    channel = make_channel("raced")
+    playout.request_restart(None, channel)
+    playout.request_restart(None, channel)
+    first = playout.claim_restart(channel.pk)
+    assert first["restart_pending"] == 2
+    from channels_app.models import Channel
+
+    # A second taker that read the same row: its compare-and-set must not take the remaining request.
+    taken = Channel.objects.filter(pk=channel.pk, restart_pending=first["restart_pending"]).update(
+        restart_pending=0)
+    assert taken == 0
+    assert playout.claim_restart(channel.pk)["restart_pending"] == 1
+    assert playout.claim_restart(channel.pk) is None
