@@ -2,6 +2,7 @@
 
     mjpeg_camera   a synthetic MJPEG IP camera (Pillow draws a clock and a counter)
     rtsp_camera    a synthetic RTSP/H.264 camera (ffmpeg's test pattern, relayed)
+    servers        closing a stand-in camera the way a real one goes away
     clips          short generated videos (ffmpeg) that the demo channels and the tests play
 
 The apps never import these; they run the cameras as processes by module

@@ -13,7 +13,6 @@ Standalone: `python -m demo.mjpeg_camera --port 8089 --fps 10 --size 640x360`.
 """
 
 import argparse
-import contextlib
 import io
 import re
 import signal
@@ -26,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from PIL import Image, ImageDraw
 
 from recorder import mjpeg
+
+from . import servers
 
 BOUNDARY = "camframe"
 
@@ -133,15 +134,8 @@ class SyntheticCamera:
         self._running.clear()
         with self.cond:
             self.cond.notify_all()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        with self._lock:
-            clients = list(self._clients)
-        for sock in clients:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        servers.close(self._server, self._lock, self._clients)
+        self._server = None
 
     def _joined(self, sock):
         with self._lock:

@@ -13,7 +13,6 @@ receiving a pushed stream), hence this relay.
     camera.stop()
 """
 
-import contextlib
 import re
 import socket
 import socketserver
@@ -22,6 +21,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from . import servers
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -78,15 +79,8 @@ class RtspCamera:
 
     def stop(self):
         self._running.clear()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        with self.lock:
-            players = list(self.players)
-        for sock in players:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        servers.close(self._server, self.lock, self.players)
+        self._server = None
         if self._encoder is not None and self._encoder.poll() is None:
             self._encoder.kill()
             self._encoder.wait(5)
