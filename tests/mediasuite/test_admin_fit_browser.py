@@ -38,6 +38,9 @@ def test_a_change_list_fits_1280_pixels(people, login, page, url):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     results = page.locator("#changelist .results")
     assert results.evaluate("el => el.scrollWidth <= el.clientWidth"), "every column shows without scrolling"
+    # The cut is made by the stylesheets; wait for it rather than reading the cells before they apply.
+    page.wait_for_function("[...document.querySelectorAll('#result_list .admin-truncate')]"
+                           ".some(el => el.scrollWidth > el.clientWidth)", timeout=15000)
     cells = page.locator("#result_list .admin-truncate")
     cut = [cells.nth(i) for i in range(cells.count())
            if cells.nth(i).evaluate("el => el.scrollWidth > el.clientWidth")]
