@@ -274,6 +274,8 @@ SUPERVISOR_START_SECONDS = env.float("MEDIASUITE_START_SECONDS", default=1.0)
 SUPERVISOR_HEALTHY_AFTER = env.float("MEDIASUITE_HEALTHY_AFTER", default=60.0)
 # Clean stop: SIGINT to the unit's process group, then SIGKILL after this many seconds.
 SUPERVISOR_STOP_TIMEOUT = env.float("MEDIASUITE_STOP_TIMEOUT", default=10.0)
+# Seconds between two sweeps for processes left by this installation's dead supervisors.
+SUPERVISOR_SWEEP_EVERY = env.float("MEDIASUITE_SWEEP_EVERY", default=10.0)
 UNIT_LOG_DIR = LOG_DIR / "units"
 with contextlib.suppress(OSError):  # reported by the check mediasuite.E001
     UNIT_LOG_DIR.mkdir(parents=True, exist_ok=True)

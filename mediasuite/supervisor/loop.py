@@ -32,7 +32,6 @@ from .leases import Holder
 
 log = logging.getLogger("mediasuite.supervisor")
 
-SWEEP_EVERY = 10.0
 STRAY_WAIT = 2.0  # how long a start waits for a killed stray of the same unit to be gone
 
 
@@ -380,7 +379,7 @@ class Supervisor:
             log.info("Unit %s started as pid %s (%s).", unit.name, child.pid, reason)
 
     def sweep(self):
-        if time.monotonic() - self.last_sweep < SWEEP_EVERY:
+        if time.monotonic() - self.last_sweep < settings.SUPERVISOR_SWEEP_EVERY:
             return
         self.last_sweep = time.monotonic()
         self.end_leftovers(timeout=2.0)

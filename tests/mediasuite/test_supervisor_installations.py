@@ -29,7 +29,8 @@ from .test_supervisor import FAST, alive
 
 UNITS = ["demo-camera", "channel-demo-mix", "demo-beat"]
 NODE = f"host{os.getpid()}"
-HOLD = 60.0
+HOLD = 12.0
+SWEEPING = {**FAST, "MEDIASUITE_SWEEP_EVERY": "1"}  # a dozen leftover sweeps by each side while they hold
 
 
 def open_database(url: str):
@@ -124,9 +125,9 @@ def test_two_installations_on_one_host_never_kill_each_others_processes(spawn, i
         control.ensure_unit(name, "heartbeat", {"interval": 1.0}, desired="running")
     manage(second, "shell", "-c", CREATE.format(names=UNITS))
 
-    spawn("supervise-first", "supervise", "--node", NODE, env=FAST)
+    spawn("supervise-first", "supervise", "--node", NODE, env=SWEEPING)
     wait_for(lambda: all_running(first_db), timeout=40, message="the first installation's units")
-    spawn("supervise-second", "supervise", "--node", NODE, env={**FAST, **second})
+    spawn("supervise-second", "supervise", "--node", NODE, env={**SWEEPING, **second})
     before = {"first": wait_for(lambda: all_running(first_db), timeout=40,
                                 message="the first installation's units"),
               "second": wait_for(lambda: all_running(second_db), timeout=40,
@@ -138,7 +139,7 @@ def test_two_installations_on_one_host_never_kill_each_others_processes(spawn, i
     for side, seen in before.items():
         assert {tagged_installation(pid) for pid in pids[side].values()} == {seen["installation"]}
 
-    # Hold: both supervisors keep reconciling (and sweeping for leftovers every 10 s) side by side.
+    # Hold: both supervisors keep reconciling (and sweeping for leftovers every second) side by side.
     held_from = time.monotonic()
     while time.monotonic() - held_from < HOLD:
         gone = [pid for side in pids.values() for pid in side.values() if not alive(pid)]
