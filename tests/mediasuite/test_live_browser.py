@@ -57,3 +57,21 @@ def test_admin_pages_carry_the_badge(page, login, web, people):
     expect(page.locator("#live-badge")).to_have_text("live")
     page.goto(f"{web}/admin/mediasuite/event/")
     expect(page.locator("#live-badge")).to_have_text("live")
+
+
+def test_on_a_phone_each_event_reads_as_a_block_without_sideways_scrolling(page, login, people, club):
+    from mediasuite import events
+
+    message = "Unit channel-demo-series: stopping -> stopped (supervisor shut down; the unit starts again)"
+    events.record("unit.state", club, club=club, message=message)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(people["super"], "/events/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = page.locator("#event-rows tr").first
+    subject, text = row.locator("[data-role=subject]"), row.locator(".event-message")
+    expect(text).to_have_text(message)
+    row_box, subject_box, text_box = row.bounding_box(), subject.bounding_box(), text.bounding_box()
+    below = subject_box["y"] + subject_box["height"] - 1
+    assert text_box["y"] >= below, "the message is on a line of its own"
+    assert text_box["width"] >= row_box["width"] - 2, "the message has the whole width of the screen"
+    assert row.locator(".event-id").is_hidden()
