@@ -35,15 +35,16 @@ POST series/movie answer 500. Every request is kept in `requests` as
 import itertools
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+from .base import ServerThread
 
 VIDEO = (".mkv", ".mp4", ".avi", ".m4v", ".ts")
 
 
-class FakeArr:
+class FakeArr(ServerThread):
     kind = "sonarr"
     app = "Sonarr"
     media_path = "series"
@@ -74,22 +75,7 @@ class FakeArr:
         self.ids = itertools.count(1)
         self.tags = []
         self.file_ids = {}
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__()
 
     # -- what the test controls ---------------------------------------------------------------
 

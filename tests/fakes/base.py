@@ -1,9 +1,11 @@
 """The HTTP server under the small fakes of hosted APIs: a thread on 127.0.0.1, requests logged.
 
-Subclasses implement `answer(method, path, query, body, headers) -> (status, body[, headers])`
-where body is a dict/list (sent as JSON), bytes or str. `fail_with(status, times, headers=)`
-answers the next calls with an error first (429 with Retry-After, 503 ...). Every request is kept
-in `requests` as (monotonic time, method, path, query); a query parameter given several times is a list.
+`ServerThread` is the server and its life (`with fake:`), shared by every fake. On it,
+`FakeServer` answers through one method: subclasses implement
+`answer(method, path, query, body, headers) -> (status, body[, headers])` where body is a
+dict/list (sent as JSON), bytes or str. `fail_with(status, times, headers=)` answers the next
+calls with an error first (429 with Retry-After, 503 ...). Every request is kept in `requests`
+as (monotonic time, method, path, query); a query parameter given several times is a list.
 """
 
 import json
@@ -13,12 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 
-class FakeServer:
-    content_type = "application/json"
+class ServerThread:
+    """An HTTP server on 127.0.0.1 in a thread, served inside `with`: what every fake shares.
+
+    Subclasses give `_handler()` (the BaseHTTPRequestHandler class); `lock` guards their state.
+    """
 
     def __init__(self):
-        self.requests = []
-        self.failures = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -35,6 +38,18 @@ class FakeServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+    def _handler(self):
+        raise NotImplementedError
+
+
+class FakeServer(ServerThread):
+    content_type = "application/json"
+
+    def __init__(self):
+        self.requests = []
+        self.failures = []
+        super().__init__()
 
     def fail_with(self, status: int, times: int = 1, headers: dict | None = None, body=None):
         with self.lock:

@@ -26,10 +26,11 @@ Every request is kept in `requests` as (monotonic time, status, body).
 
 import json
 import math
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from .base import ServerThread
 
 UNKNOWN_WEBHOOK = {"message": "Unknown Webhook", "code": 10015}
 EMPTY = {"message": "Cannot send an empty message", "code": 50006}
@@ -38,7 +39,7 @@ TOO_LONG = {"message": "Invalid Form Body", "code": 50035,
                                                 "message": "Must be 2000 or fewer in length."}]}}}
 
 
-class FakeDiscord:
+class FakeDiscord(ServerThread):
     def __init__(self, webhook_id="1234567890", token="fake-token", limit=5, window=2.0):
         self.webhook_id = webhook_id
         self.token = token
@@ -48,23 +49,11 @@ class FakeDiscord:
         self.requests = []
         self.forced = []
         self.sent_at = []
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def webhook_url(self) -> str:
-        port = self.server.server_address[1]
-        return f"http://127.0.0.1:{port}/api/webhooks/{self.webhook_id}/{self.token}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        return f"{self.url}/api/webhooks/{self.webhook_id}/{self.token}"
 
     def rate_limit(self, times: int = 1, retry_after: float = 0.5):
         """Answer the next `times` valid requests with 429 and this retry_after."""

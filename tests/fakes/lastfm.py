@@ -12,40 +12,30 @@ calls with an HTTP error (429, 503, ...). Every request's query is kept in
 """
 
 import json
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from .base import ServerThread
 
 INVALID_KEY = {"error": 10, "message": "Invalid API key - You must be granted a valid key by last.fm"}
 NO_USER = {"error": 6, "message": "User not found"}
 NO_METHOD = {"error": 3, "message": "Invalid Method - No method with that name in this package"}
 
 
-class FakeLastfm:
+class FakeLastfm(ServerThread):
     def __init__(self, api_key="test-key", users=("alice",)):
         self.api_key = api_key
         self.plays = {user: [] for user in users}
         self.playing = {}
         self.requests = []
         self.failures = []
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/2.0/"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        return f"{super().url}/2.0/"
 
     # -- what the test controls ---------------------------------------------------------------
 
