@@ -10,8 +10,9 @@ smallest repeat is one minute, so a Schedule alone can neither check every
   conditional UPDATE, renewed every few seconds while it lives), so exactly
   one run works on a service at a time, whoever enqueued it;
 - a run checks when due; when the next check is at most SLEEP_LIMIT away it
-  waits for it in the worker, and after WINDOW seconds it hands over to a
-  fresh task, so no task runs long (qcluster timeout, clean shutdown);
+  waits for it in the worker, but never past WINDOW seconds from its start:
+  then it hands over to a fresh task, so no task runs long (qcluster timeout,
+  and a clean shutdown waits at most a window and one check);
 - when the next check is further away, the run ends and sets the service's
   Schedule.next_run to that moment: the django-q2 scheduler fires it (within
   its 30 s poll), and no worker is held in between;
@@ -200,18 +201,19 @@ def run(name: str, wait: bool = False) -> str:
                 if state is None:
                     break
                 wait_s = (_next_due(state) - timezone.now()).total_seconds()
+                if wait_s > SLEEP_LIMIT:
+                    Schedule.objects.filter(name=schedule_name(name)).update(next_run=_next_due(state))
+                    break
+                left = WINDOW - (time.monotonic() - started)
+                if left <= 0:
+                    handoff = True
+                    break
                 if wait_s <= 0:
                     if not renew(name, token) or not check_once(service, token):
                         break
                     checks += 1
                     continue
-                if wait_s > SLEEP_LIMIT:
-                    Schedule.objects.filter(name=schedule_name(name)).update(next_run=_next_due(state))
-                    break
-                if time.monotonic() - started >= WINDOW:
-                    handoff = True
-                    break
-                if not _sleep(name, token, wait_s, stop):
+                if not _sleep(name, token, min(wait_s, left), stop):
                     break
         finally:
             with contextlib.suppress(Exception):

@@ -172,3 +172,25 @@ def test_a_supervised_service_drives_its_unit(api, people):
         assert "beat" not in control.restore(kick_runs=False)
     finally:
         registry._services.pop("beat")
+
+
+CHECKED = []
+
+
+def counting_check(state):
+    CHECKED.append(state.name)
+    return registry.Report()
+
+
+def test_a_run_hands_over_at_the_end_of_its_window_instead_of_sleeping_past_it(db, monkeypatch):
+    """A clean worker stop waits for the current run: it must end with its window, not its next check."""
+    monkeypatch.setattr(runner, "WINDOW", 0.5)
+    registry.register(registry.Service(name="test-window", label="Window test", interval=20,
+                                       check=f"{__name__}.counting_check"))
+    try:
+        control.start(None, "test-window")
+        assert runner.run("test-window") == "1 check(s), handed over"
+    finally:
+        registry._services.pop("test-window")
+    assert CHECKED == ["test-window"]
+    assert ServiceState.objects.get(name="test-window").runner == ""
