@@ -94,8 +94,9 @@ class Command(BaseCommand):
         http_protocol.WebRequest = _WebRequest  # the class daphne's HTTPFactory builds requests from
         proxy = ["--proxy-headers"] if settings.TRUSTED_PROXIES else []
         _CommandLine().run(["-b", host, "-p", str(port), *proxy, "mediasuite.asgi:application"])
-        if asked.is_set():
-            # os._exit: a sync request caught in flight can leave a worker thread waiting for the
-            # stopped reactor, and the interpreter's exit would wait for it forever.
-            logging.shutdown()
-            os._exit(settings.RESTART_EXIT_CODE)
+        # os._exit once daphne has stopped serving (SIGTERM, Ctrl-C or a restart request): a sync
+        # request caught in flight can leave a worker thread waiting for the stopped reactor, which
+        # the interpreter's exit would wait for until the process manager's SIGKILL, and collecting
+        # daphne's pending coroutines at exit can crash CPython 3.11 (SIGSEGV).
+        logging.shutdown()
+        os._exit(settings.RESTART_EXIT_CODE if asked.is_set() else 0)
