@@ -8,6 +8,10 @@ call each, see listing.complete) and keeps it in the cache; every page,
 sort and root-folder filter of that view is then cut from it without asking
 Plex for rows.
 
+Each MediaSuite operator has one index, of the view they look at (a new view
+replaces it), so memory is bounded by the operators, not by the filters tried;
+it lives in the process's Django cache (each web process keeps its own).
+
 Freshness: an index is used while (1) it is younger than INDEX_TTL seconds
 (what changes in Plex behind MediaSuite's back, a film watched on the TV,
 shows within that time), (2) no `library.item.*` event was recorded since it
@@ -64,20 +68,24 @@ def stamp() -> int:
     return newest.first() or 0
 
 
-def key(plex_url: str, plex_user: int, libraries: list[int], data: dict) -> str:
-    view = {name: value for name, value in data.items() if name not in NOT_KEYED}
-    view.update(plex=plex_url, plex_user=plex_user, libraries=sorted(libraries))
-    digest = hashlib.sha256(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()
-    return f"library:index:{digest}"
+def view(plex_url: str, plex_user: int, libraries: list[int], data: dict) -> str:
+    """What names a view: its Plex server, user, libraries and filters (not the page, order or root)."""
+    named = {name: value for name, value in data.items() if name not in NOT_KEYED}
+    named.update(plex=plex_url, plex_user=plex_user, libraries=sorted(libraries))
+    return hashlib.sha256(json.dumps(named, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _key(operator_id: int) -> str:
+    return f"library:index:{operator_id}"
 
 
 class Index:
     """The rows of a view, kept cheap to load and to cut: each row pickled on its own (a page unpickles
     only its own rows), the sort values column by column, the rows in title order (the tie-break)."""
 
-    def __init__(self, stamp: int, rows: list[dict], warnings: list[str]):
+    def __init__(self, view: str, stamp: int, rows: list[dict], warnings: list[str]):
         rows = sorted(rows, key=lambda r: (KEYS["title"](r), r["rating_key"]))
-        self.stamp, self.warnings = stamp, warnings
+        self.view, self.stamp, self.warnings = view, stamp, warnings
         self.rows = [pickle.dumps(row) for row in rows]
         self.values = {name: [value(row) for row in rows] for name, value in KEYS.items()}
         self.roots = [row["root_folder"] for row in rows]
@@ -96,16 +104,17 @@ class Index:
         return [pickle.loads(self.rows[i]) for i in positions]
 
 
-def get(cache_key: str, refresh: bool = False) -> tuple[Index | None, int]:
-    """(the fresh index of the view or None, the stamp to build a new one with)."""
+def get(operator_id: int, view: str, refresh: bool = False) -> tuple[Index | None, int]:
+    """(the operator's index if it is of `view` and fresh, else None; the stamp to build a new one with)."""
     now = stamp()
-    found = None if refresh else cache.get(cache_key)
-    if found is not None and found.stamp != now:
+    found = None if refresh else cache.get(_key(operator_id))
+    if found is not None and (found.view, found.stamp) != (view, now):
         found = None
     return found, now
 
 
-def put(cache_key: str, now: int, rows: list[dict], warnings: list[str]) -> Index:
-    index = Index(now, rows, warnings)
-    cache.set(cache_key, index, INDEX_TTL)
+def put(operator_id: int, view: str, now: int, rows: list[dict], warnings: list[str]) -> Index:
+    """Keep the index of `view` as the operator's one (it replaces the one of their previous view)."""
+    index = Index(view, now, rows, warnings)
+    cache.set(_key(operator_id), index, INDEX_TTL)
     return index

@@ -156,16 +156,16 @@ def check_root(root: str) -> None:
         raise BadFilter(f"{root} is not a root folder of Sonarr or Radarr ({', '.join(roots) or 'none'}).")
 
 
-def _view(owner, viewer, plex_user: int, sections: list, data: dict) -> index.Index:
-    """The index of the view (index.py): the cached one while fresh, else read from Plex now."""
-    cache_key = index.key(owner.url, plex_user, [int(s.key) for s in sections], data)
-    found, stamp = index.get(cache_key, refresh=data.get("refresh", False))
+def _view(user, owner, plex_user: int, sections: list, data: dict) -> index.Index:
+    """The index of the view (index.py): the operator's while fresh, else read from Plex now."""
+    view = index.view(owner.url, plex_user, [int(s.key) for s in sections], data)
+    found, stamp = index.get(user.pk, view, refresh=data.get("refresh", False))
     if found is not None:
         return found
-    params = plex_filters(data, viewer, sections)
-    rows = [blank(row) for row in viewer.listing(sections, params)]
+    viewer = owner.as_user(plex_user)
+    rows = [blank(row) for row in viewer.listing(sections, plex_filters(data, viewer, sections))]
     warnings = complete(rows)
-    return index.put(cache_key, stamp, rows, warnings)
+    return index.put(user.pk, view, stamp, rows, warnings)
 
 
 def page(user, owner, data: dict) -> dict:
@@ -182,7 +182,7 @@ def page(user, owner, data: dict) -> dict:
         raise BadFilter(f"Plex has no library {', '.join(map(str, unknown))} (or it is ignored).")
     if data.get("root_folder"):
         check_root(data["root_folder"])
-    view = _view(owner, owner.as_user(plex_user), plex_user, [by_key[k] for k in chosen], data)
+    view = _view(user, owner, plex_user, [by_key[k] for k in chosen], data)
     positions = view.positions(data.get("sort", "title"), data.get("direction", "asc"),
                                data.get("root_folder", ""))
     size, number = data.get("page_size", 100), data.get("page", 1)

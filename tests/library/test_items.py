@@ -5,9 +5,11 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from library import index
 from library.models import Preference
+from mediasuite.roles import Role
 from trailers.models import TrailerEntry
 
 
@@ -168,6 +170,24 @@ def test_the_index_follows_the_actions_at_once_and_plex_on_refresh(client, catal
         "an action's event makes the next page read Plex again")
 
 
+def test_each_operator_keeps_the_index_of_the_view_they_look_at(client, catalog, plex, make_user):
+    alice, _ = catalog
+    other = APIClient()
+    other.force_authenticate(make_user("second", Role.SUPER_ADMIN))
+
+    def listings():
+        return plex.calls("/library/sections/1/all") + plex.calls("/library/sections/2/all")
+
+    client.post("/api/media_items", {"plex_user": alice}, format="json")
+    other.post("/api/media_items", {"plex_user": alice, "watched": "watched"}, format="json")
+    before = listings()
+    client.post("/api/media_items", {"plex_user": alice, "sort": "size"}, format="json")
+    assert listings() == before, "the other operator's view did not push this one out"
+    client.post("/api/media_items", {"plex_user": alice, "year": 1999}, format="json")
+    client.post("/api/media_items", {"plex_user": alice}, format="json")
+    assert listings() == before + 4, "a new view replaces the operator's index: going back reads Plex"
+
+
 def test_empty_values_sort_last_both_ways_and_ties_by_title():
     fields = dict.fromkeys(("original_title", "sort_title", "library", "production_status"), "")
     fields.update(dict.fromkeys(("year", "rating", "added_at", "last_viewed_at", "watched_episodes",
@@ -175,7 +195,7 @@ def test_empty_values_sort_last_both_ways_and_ties_by_title():
     rows = [{**fields, "title": title, "rating_key": n, "size": size, "watched_state": "not_started",
              "root_folder": "/tv" if title == "B" else "/movies"}
             for n, (title, size) in enumerate([("D", None), ("C", 7), ("A", None), ("E", 7), ("B", 5)])]
-    view = index.Index(0, rows, [])
+    view = index.Index("view", 0, rows, [])
 
     def order(sort, direction, root=""):
         return [r["title"] for r in view.rows_at(view.positions(sort, direction, root))]
