@@ -253,7 +253,7 @@ class ItemActionView(APIView):
                                         f"users.")
             viewer = owner.as_user(data["plex_user"])
             if action == "watched":
-                row = actions.set_watched(request.user, viewer, users[data["plex_user"]]["title"], rating_key,
+                row = actions.set_watched(request.user, viewer, users[data["plex_user"]], rating_key,
                                           data["watched"])
                 listing.complete([listing.blank(row)])
                 return Response({"row": media.decorate([row], request.user)[0]})

@@ -4,6 +4,8 @@ job's progress bar and report follow the worker's pushed events."""
 from pathlib import Path
 
 import pytest
+import requests
+from rest_framework.authtoken.models import Token
 
 from mediasuite.roles import Role
 from tests.conftest import sign_in, start_web
@@ -11,7 +13,7 @@ from tests.conftest import sign_in, start_web
 
 @pytest.mark.browser
 def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, radarr, movie):
-    make_user("operator", Role.SUPER_ADMIN)
+    token = Token.objects.create(user=make_user("operator", Role.SUPER_ADMIN))
     key, item = movie("The Matrix", 1999, 603)
     alien, _ = movie("Alien", 1979, 348)
     folder = Path(item["path"])
@@ -23,6 +25,15 @@ def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, r
     rows = page.locator("#library-table tbody tr")
     rows.nth(1).wait_for()
     assert rows.count() == 2
+
+    page.wait_for_function("window.MediaSuiteLive && window.MediaSuiteLive.connected")
+    elsewhere = requests.post(f"{web}/api/library/items/{alien}/watched",
+                              json={"plex_user": 1, "watched": True},
+                              headers={"Authorization": f"Token {token.key}"}, timeout=30)
+    assert elsewhere.status_code == 200, elsewhere.text
+    page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]', has_text="watched").wait_for()
+    assert page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]').inner_text() == "watched", (
+        "marked watched in another tab: the row follows the event")
 
     first = "document.querySelector('#library-table tbody tr').getAttribute('data-rating-key') === '{}'"
     page.click("[data-sort=external_id]")

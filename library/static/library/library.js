@@ -434,6 +434,12 @@
       var item = state.rows[event.subject_id];
       var action = event.kind.split(".").pop();
       if (item && DONE[action]) replaceRow(item, action);
+      if (item && action === "watched" && event.payload.plex_user_id === plexUser()) {
+        ["watched_state", "watched_episodes", "total_episodes", "last_viewed_at"].forEach(function (name) {
+          item[name] = event.payload[name];
+        });
+        replaceRow(item);
+      }
     });
   }
 
