@@ -4,9 +4,9 @@ A page is cut from the view's index (index.py): sorted on any column, at any
 depth, without asking Plex for rows. Building the index costs one Plex call
 per chosen library (plus one per library and tag filter, for the ids of the
 genre, collection or person names) and one Sonarr and one Radarr call (kept
-for a minute); every page then costs the server and library check (two Plex
-calls), one query for the index's freshness and the media decorators' bulk
-lookups (trailer status).
+for a minute); every page then costs the check of the user and libraries
+(three Plex calls: server, library, sections), one query for the index's
+freshness and the media decorators' bulk lookups (trailer status).
 """
 
 import calendar
