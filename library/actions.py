@@ -88,14 +88,18 @@ def _record(actor, action, row, message, **fields) -> ArchiveRecord:
     return record
 
 
-def set_watched(actor, viewer, user_title: str, rating_key: int, watched: bool) -> dict:
-    """Mark the media watched or not as the chosen Plex user; the fresh row."""
+def set_watched(actor, viewer, plex_user: dict, rating_key: int, watched: bool) -> dict:
+    """Mark the media watched or not as the chosen Plex user ({id, title}); the fresh row. The event
+    carries the row's new watched columns, so that pages showing it as that user redraw it."""
     row = viewer.set_watched(rating_key, watched)
     state = "watched" if watched else "not watched"
     with transaction.atomic():
         events.record("library.item.watched", _subject(rating_key), actor=actor,
-                      message=f"{row['title']} marked {state} for {user_title}.",
-                      payload={"watched": watched, "plex_user": user_title, "title": row["title"]})
+                      message=f"{row['title']} marked {state} for {plex_user['title']}.",
+                      payload={"watched": watched, "plex_user": plex_user["title"],
+                               "plex_user_id": plex_user["id"], "title": row["title"],
+                               **{name: row[name] for name in ("watched_state", "watched_episodes",
+                                                               "total_episodes", "last_viewed_at")}})
     return row
 
 

@@ -4,9 +4,9 @@ Operator only (the library policies: SUPER_ADMIN). Bad input (unknown Plex
 user, library, genre, rating key, a root folder that is not Sonarr/Radarr's)
 is a 4xx and changes nothing; Plex or Sonarr/Radarr failing is a 502 that
 says which and why, never a 500; an action that does not apply to the media
-as it is (mediasuite.errors.Conflict) is a 409, and so is Plex not configured
-at all (set it up in Settings → Connections first): the core's API error
-handler maps those. Writes go through actions.py and bulk.py.
+as it is (mediasuite.errors.Conflict) is a 409; Plex (or Sonarr/Radarr) not
+configured at all is a 503, as for every service (set it up in Settings →
+Connections first): the core's API error handler maps those. Writes go through actions.py and bulk.py.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -21,11 +21,12 @@ from mediasuite.clients.plex import Plex, PlexNotFound
 from mediasuite.policies import policy_for
 from mediasuite.policies.drf import policy_allows
 
-from . import actions, bulk, folders, listing
+from . import actions, bulk, folders, index, listing
 from .models import Action, ArchiveRecord, BulkJob, Preference
 
 Operator = policy_allows(ArchiveRecord, "change", "Only a super admin may manage the Plex library.")
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 502: ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 502: ErrorSerializer,
+          503: ErrorSerializer}
 PERIODS = ["today", "7d", "30d", "this_month", "last_month", "range"]
 
 
@@ -65,10 +66,12 @@ class ItemsQuerySerializer(Strict):
                                         help_text="A root folder of Sonarr or Radarr.")
     rating = serializers.ChoiceField(["", "rated", "not_rated", "gte", "lte", "eq"], required=False)
     rating_value = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
-    sort = serializers.ChoiceField(list(listing.SORTS), required=False)
+    sort = serializers.ChoiceField(list(index.KEYS), required=False, help_text="Any column, across pages.")
     direction = serializers.ChoiceField(["asc", "desc"], required=False)
     page = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=200, required=False)
+    refresh = serializers.BooleanField(required=False, help_text="Read Plex again rather than the view's "
+                                       "index (kept a minute, and until the next action).")
 
     def validate(self, data):
         data = super().validate(data)
@@ -250,7 +253,7 @@ class ItemActionView(APIView):
                                         f"users.")
             viewer = owner.as_user(data["plex_user"])
             if action == "watched":
-                row = actions.set_watched(request.user, viewer, users[data["plex_user"]]["title"], rating_key,
+                row = actions.set_watched(request.user, viewer, users[data["plex_user"]], rating_key,
                                           data["watched"])
                 listing.complete([listing.blank(row)])
                 return Response({"row": media.decorate([row], request.user)[0]})

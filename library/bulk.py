@@ -4,7 +4,9 @@
 `run` claims it (queued -> running, compare-and-set: one worker runs a job),
 then does each item in its own error boundary: a failure is reported for
 that item, with its reason, and the others go on. `done` and `report` grow
-item by item, so the page draws the progress bar from them.
+item by item, each step written with a `library.bulk.progress` event (done,
+total, the item's entry), so the page's progress bar and report follow the
+job live; `library.bulk.done` ends it.
 """
 
 import logging
@@ -52,6 +54,17 @@ def _one(job, owner, viewer, rating_key) -> dict:
     return actions.delete(job.actor, owner, viewer, rating_key, dry_run=options.get("dry_run"))
 
 
+def _progress(job: BulkJob, entry: dict) -> None:
+    """One more item done: into the job and, in the same transaction, an event the page draws at once."""
+    job.report.append(entry)
+    job.done += 1
+    with transaction.atomic():
+        job.save(update_fields=["report", "done"])
+        events.record("library.bulk.progress", job, actor=job.actor,
+                      message=f"{entry['title'] or entry['rating_key']}: {entry['message']}",
+                      payload={"done": job.done, "total": job.total, "entry": entry})
+
+
 def run(job_id: int) -> str:
     """Run a queued job to its end; each item's outcome goes into the report as it is known."""
     if not BulkJob.objects.filter(pk=job_id, state=BulkState.QUEUED).update(state=BulkState.RUNNING):
@@ -77,9 +90,7 @@ def run(job_id: int) -> str:
             except Exception as exc:  # an unexpected failure of one item must not stop the others
                 logger.exception("bulk job %s: item %s failed", job_id, rating_key)
                 entry["message"] = f"Unexpected error ({exc}); see the worker's log."
-        job.report.append(entry)
-        job.done += 1
-        job.save(update_fields=["report", "done"])
+        _progress(job, entry)
     failed = sum(1 for e in job.report if not e["ok"])
     with transaction.atomic():
         job.state, job.finished_at = BulkState.DONE, timezone.now()

@@ -1,9 +1,12 @@
 """One page of the library as one Plex user: filters turned into Plex's, rows completed from Sonarr/Radarr.
 
-The cost of a page does not grow with the library or the page: one Plex call
+A page is cut from the view's index (index.py): sorted on any column, at any
+depth, without asking Plex for rows. Building the index costs one Plex call
 per chosen library (plus one per library and tag filter, for the ids of the
-genre, collection or person names), one Sonarr and one Radarr call (kept for a minute), and the
-media decorators' bulk lookups (trailer status).
+genre, collection or person names) and one Sonarr and one Radarr call (kept
+for a minute); every page then costs the check of the user and libraries
+(three Plex calls: server, library, sections), one query for the index's
+freshness and the media decorators' bulk lookups (trailer status).
 """
 
 import calendar
@@ -16,10 +19,9 @@ from mediasuite import config, media
 from mediasuite.clients import arr, tmdb, tvdb
 from mediasuite.clients.http import ServiceError
 
+from . import index
 from .models import Preference
 
-SORTS = {"title": "titleSort", "year": "year", "rating": "userRating", "added_at": "addedAt",
-         "last_viewed_at": "lastViewedAt"}
 WATCHED = {"not_started": {"unwatched": 1, "inProgress": 0}, "in_progress": {"inProgress": 1},
            "watched": {"unwatched": 0}}
 # Filters on Plex tags: the API's field -> Plex's filter (its values are named; Plex wants their ids).
@@ -27,8 +29,6 @@ TAG_FILTERS = {"genres": "genre", "collections": "collection", "actor": "actor",
                "writer": "writer"}
 UPCOMING = {"tba", "announced", "inCinemas", "upcoming"}
 ARR_TTL = 60
-# Plex cannot filter on Sonarr/Radarr's root folder: with that filter the whole listing is read, then paged.
-WHOLE = 100_000
 
 
 class BadFilter(Exception):
@@ -148,19 +148,24 @@ def complete(rows: list[dict]) -> list[str]:
     return warnings
 
 
-def in_root(rows: list[dict], root: str) -> list[dict]:
-    """The rows whose series or movie Sonarr/Radarr keeps in root folder `root` (one of theirs)."""
-    wanted, roots = {}, []
-    for kind, field in ((arr.SONARR, "tvdb_id"), (arr.RADARR, "tmdb_id")):
-        if not arr.configured(kind):
-            continue
-        roots += arr.client(kind, timeout=15).root_paths()
-        wanted[field] = {external for external, columns in arr_columns(kind).items()
-                         if columns["root_folder"] == root}
+def check_root(root: str) -> None:
+    """BadFilter unless `root` is a root folder of Sonarr or Radarr."""
+    roots = [path for kind in (arr.SONARR, arr.RADARR) if arr.configured(kind)
+             for path in arr.client(kind, timeout=15).root_paths()]
     if root not in roots:
         raise BadFilter(f"{root} is not a root folder of Sonarr or Radarr ({', '.join(roots) or 'none'}).")
-    return [r for r in rows if r["tmdb_id" if r["media_type"] == "movie" else "tvdb_id"]
-            in wanted.get("tmdb_id" if r["media_type"] == "movie" else "tvdb_id", set())]
+
+
+def _view(user, owner, plex_user: int, sections: list, data: dict) -> index.Index:
+    """The index of the view (index.py): the operator's while fresh, else read from Plex now."""
+    view = index.view(owner.url, plex_user, [int(s.key) for s in sections], data)
+    found, stamp = index.get(user.pk, view, refresh=data.get("refresh", False))
+    if found is not None:
+        return found
+    viewer = owner.as_user(plex_user)
+    rows = [blank(row) for row in viewer.listing(sections, plex_filters(data, viewer, sections))]
+    warnings = complete(rows)
+    return index.put(user.pk, view, stamp, rows, warnings)
 
 
 def page(user, owner, data: dict) -> dict:
@@ -175,25 +180,18 @@ def page(user, owner, data: dict) -> dict:
     unknown = [k for k in chosen if k not in by_key]
     if unknown:
         raise BadFilter(f"Plex has no library {', '.join(map(str, unknown))} (or it is ignored).")
-    viewer = owner.as_user(plex_user)
-    params = plex_filters(data, viewer, [by_key[k] for k in chosen])
-    size, number = data.get("page_size", 100), data.get("page", 1)
-    sort = f"{SORTS[data.get('sort', 'title')]}:{data.get('direction', 'asc')}"
-    start = (number - 1) * size
     if data.get("root_folder"):
-        everything = viewer.items([by_key[k] for k in chosen], params, sort, 0, WHOLE)[0]
-        rows = in_root(everything, data["root_folder"])
-        rows, total = rows[start:start + size], len(rows)
-    else:
-        rows, total = viewer.items([by_key[k] for k in chosen], params, sort, start, size)
-    for row in rows:
-        blank(row)
-    warnings = complete(rows)
-    media.decorate(rows, user)
+        check_root(data["root_folder"])
+    view = _view(user, owner, plex_user, [by_key[k] for k in chosen], data)
+    positions = view.positions(data.get("sort", "title"), data.get("direction", "asc"),
+                               data.get("root_folder", ""))
+    size, number = data.get("page_size", 100), data.get("page", 1)
+    start = (number - 1) * size
+    results = media.decorate(view.rows_at(positions[start:start + size]), user)
     Preference.objects.update_or_create(user=user, defaults={"plex_user": plex_user,
                                                              "libraries": data.get("libraries") or []})
-    return {"count": total, "page": number, "page_size": size, "plex_user": plex_user, "libraries": chosen,
-            "warnings": warnings, "results": rows}
+    return {"count": len(positions), "page": number, "page_size": size, "plex_user": plex_user,
+            "libraries": chosen, "warnings": view.warnings, "results": results}
 
 
 def suggestions(user, query: str) -> tuple[list[dict], list[str]]:

@@ -3,13 +3,13 @@
     plex = Plex()                         # PLEX_URL, PLEX_TOKEN (mediasuite.config): the owner
     plex.users()                          # the owner, then home/managed/shared users of the server
     as_alice = plex.as_user(alice_id)     # the same server seen with Alice's own token
-    rows, total = as_alice.items(plex.sections(), {"unwatched": 1, "addedAt>>": 1700000000},
-                                 sort="titleSort:asc", start=0, size=100)
+    rows = as_alice.listing(plex.sections(), {"unwatched": 1, "addedAt>>": 1700000000})
 
 Every call has PLEX_TIMEOUT; every failure is a PlexError whose message says
-what failed and what to do (a refused token names PLEX_TOKEN). Listing is one
-call per library whatever the page size: the rows come from the library
-listing (`/library/sections/<key>/all`), never from a call per item. plex.tv
+what failed and what to do (a refused token names PLEX_TOKEN); PLEX_URL or
+PLEX_TOKEN unset is PlexNotConfigured (503, as every service not configured).
+Listing is one call per library whatever its size: the rows come from the
+library listing (`/library/sections/<key>/all`), never from a call per item. plex.tv
 is reached at PLEX_TV_URL (tests point it at a fake); a user's token is kept
 in the cache for an hour. `watched_episodes` is the seedbox series dialog's
 view of a show, read with the same client.
@@ -27,22 +27,21 @@ from plexapi.myplex import MyPlexAccount
 from plexapi.server import PlexServer
 
 from .. import config
-from ..errors import Conflict
 from .connections import not_configured
-from .http import ServiceError
+from .http import NotConfigured, ServiceError
 
 PLEX_TV = "https://plex.tv"
 KINDS = {"movie": 1, "show": 2}  # Plex's metadata types of the sections listed
 TOKEN_TTL = 3600
+LISTING_CHUNK = 50_000  # rows of one listing call
 
 
 class PlexError(ServiceError):
     """Plex could not be reached, refused, or has no such thing; the message says which and what to do."""
 
 
-class PlexNotConfigured(PlexError, Conflict):
-    """PLEX_URL or PLEX_TOKEN is not set: the API answers 409 (mediasuite.errors.Conflict), not a 5xx,
-    since it is the server's setup, not a failure, that stands in the way."""
+class PlexNotConfigured(PlexError, NotConfigured):
+    """PLEX_URL or PLEX_TOKEN is not set: the API answers 503, as for every service not configured."""
 
 
 class PlexNotFound(PlexError):
@@ -209,31 +208,26 @@ class Plex:
 
     # -- items ---------------------------------------------------------------------------------
 
-    def items(self, sections: list, params: dict, sort: str, start: int, size: int) -> tuple[list[dict], int]:
-        """Rows `start` to `start + size` of the listing of `sections` (Plex filter `params`), sorted.
+    def listing(self, sections: list, params: dict) -> list[dict]:
+        """Every row of the listing of `sections` that passes Plex filter `params`, in no set order.
 
-        One call per section, whatever the library's size: one section gives the
-        page itself; several give their first start+size rows in `sort` order,
-        merged here (so a deep page of several libraries reads more rows).
+        One call per section whatever its size (up to LISTING_CHUNK rows; a larger
+        section takes one more call per LISTING_CHUNK): the rows come from the
+        listing itself, never from a call per item.
         """
-        field, _, direction = sort.partition(":")
-        rows, total = [], 0
-        first, count = (start, size) if len(sections) == 1 else (0, start + size)
+        rows = []
         for section in sections:
-            query = {"type": KINDS[section.type], "includeGuids": 1, "sort": sort, **params}
-            with _errors(f"listing {section.title}"):
-                found = self.server.query(f"/library/sections/{section.key}/all{query_string(query)}",
-                                          headers={"X-Plex-Container-Start": str(first),
-                                                   "X-Plex-Container-Size": str(count)})
-            total += _number(found.get("totalSize")) or len(found)
-            rows += [row(element, section.title) for element in found if element.get("ratingKey")]
-        if len(sections) == 1:
-            return rows, total
-        key = SORT_KEYS.get(field, "sort_title")
-        rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0)
-                  if key != "sort_title" else (r["sort_title"] or r["title"]).lower(),
-                  reverse=direction == "desc")
-        return rows[start:start + size], total
+            query = query_string({"type": KINDS[section.type], "includeGuids": 1, **params})
+            start, total = 0, None
+            while total is None or start < total:
+                with _errors(f"listing {section.title}"):
+                    found = self.server.query(f"/library/sections/{section.key}/all{query}",
+                                              headers={"X-Plex-Container-Start": str(start),
+                                                       "X-Plex-Container-Size": str(LISTING_CHUNK)})
+                total = _number(found.get("totalSize")) or 0
+                start += LISTING_CHUNK
+                rows += [row(element, section.title) for element in found if element.get("ratingKey")]
+        return rows
 
     def choices(self, sections: list, field: str) -> dict[str, str]:
         """{title: id} of the values of a tag filter (genre, collection ...) of `sections`, one call each."""
@@ -326,10 +320,6 @@ class Plex:
         if int(key) not in found:
             raise PlexNotFound(f"Plex has no library {key} (or it is in PLEX_LIBRARIES_TO_IGNORE).")
         return found[int(key)]
-
-
-SORT_KEYS = {"titleSort": "sort_title", "year": "year", "userRating": "rating", "addedAt": "added_at",
-             "lastViewedAt": "last_viewed_at", "originallyAvailableAt": "year"}
 
 
 def configured() -> bool:

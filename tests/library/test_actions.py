@@ -21,6 +21,7 @@ def test_toggle_watched_as_the_chosen_user(client, plex, movie):
     assert (alice, key) in plex.views and (1, key) not in plex.views, "only Alice's state changed"
     event = Event.objects.get(kind="library.item.watched")
     assert event.subject_id == str(key) and "Alice" in event.message
+    assert event.payload["plex_user_id"] == alice and event.payload["watched_state"] == "watched"
     post(client, key, "watched", plex_user=alice, watched=False)
     assert (alice, key) not in plex.views
 

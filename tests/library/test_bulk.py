@@ -30,6 +30,11 @@ def test_bulk_archive_of_20_with_2_failures_reported(client, plex, radarr, movie
     assert ArchiveRecord.objects.count() == 18
     for n, (_, item) in enumerate(made):
         assert Path(item["path"]).exists() == (n in (3, 11))
+    steps = list(Event.objects.filter(kind="library.bulk.progress", subject_id=str(job_id)).order_by("id"))
+    assert [e.payload["done"] for e in steps] == list(range(1, 21)), "one pushed step per item, in order"
+    assert {e.payload["total"] for e in steps} == {20}
+    assert [e.payload["entry"] for e in steps] == job["report"]
+    assert "is not watched" in steps[3].message
     assert Event.objects.get(kind="library.bulk.done").payload == {"done": 18, "failed": 2}
     assert tasks.bulk(job_id) == f"job {job_id} is not queued", "a job runs once"
 

@@ -5,8 +5,11 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
+from library import index
 from library.models import Preference
+from mediasuite.roles import Role
 from trailers.models import TrailerEntry
 
 
@@ -40,6 +43,7 @@ def catalog(plex, radarr, sonarr):
             genres=["Comedy"],
             resolution="720",
             addedAt=now - 3 * 86400,
+            size=3_000_000,
         ),
         "alien": plex.add_movie(
             "Alien",
@@ -49,6 +53,7 @@ def catalog(plex, radarr, sonarr):
             viewOffset=60_000,
             addedAt=now - 400 * 86400,
             resolution="4k",
+            size=2_000_000,
         ),
         "bb": plex.add_show("Breaking Bad", 2008, tvdb_id=81189, seasons={1: 3, 2: 2}, genres=["Drama"]),
     }
@@ -119,6 +124,88 @@ def test_sorting_and_pages(client, catalog):
     assert answer.json()["count"] == 4
 
 
+@pytest.mark.parametrize(
+    "sort, direction, expected",
+    [
+        ("size", "desc", ["Amélie", "Alien", "The Matrix", "Breaking Bad"]),
+        ("external_id", "asc", ["Amélie", "Alien", "The Matrix", "Breaking Bad"]),
+        ("library", "desc", ["Breaking Bad", "Alien", "Amélie", "The Matrix"]),
+        ("watched_state", "desc", ["Breaking Bad", "The Matrix", "Alien", "Amélie"]),
+        ("production_status", "asc", ["Breaking Bad", "The Matrix", "Alien", "Amélie"]),
+        ("incomplete", "desc", ["Breaking Bad", "Alien", "Amélie", "The Matrix"]),
+        ("rating", "desc", ["The Matrix", "Alien", "Amélie", "Breaking Bad"]),
+        ("title", "desc", ["The Matrix", "Breaking Bad", "Amélie", "Alien"]),
+    ],
+)
+def test_every_column_sorts_across_pages_without_reading_plex_again(client, catalog, plex, sort, direction,
+                                                                     expected):
+    alice, _ = catalog
+    walked, listings = [], []
+    for number in range(1, 5):
+        before = plex.calls("/library/sections/1/all") + plex.calls("/library/sections/2/all")
+        answer = client.post("/api/media_items", {"plex_user": alice, "sort": sort, "direction": direction,
+                                                  "page_size": 1, "page": number}, format="json")
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["count"] == 4
+        walked += titles(answer)
+        after = plex.calls("/library/sections/1/all") + plex.calls("/library/sections/2/all")
+        listings.append(after - before)
+    assert walked == expected
+    assert listings == [2, 0, 0, 0], "the first page reads each library once, the next ones cut the index"
+
+
+def test_the_index_follows_the_actions_at_once_and_plex_on_refresh(client, catalog, plex):
+    alice, keys = catalog
+    query = {"plex_user": alice, "watched": "watched"}
+    assert titles(client.post("/api/media_items", query, format="json")) == ["Breaking Bad", "The Matrix"]
+    plex.watch(alice, keys["amelie"])  # on Alice's TV, behind MediaSuite's back
+    assert titles(client.post("/api/media_items", query, format="json")) == ["Breaking Bad", "The Matrix"], (
+        "within the index's minute")
+    assert titles(client.post("/api/media_items", {**query, "refresh": True}, format="json")) == [
+        "Amélie", "Breaking Bad", "The Matrix"]
+    answer = client.post(f"/api/library/items/{keys['matrix']}/watched",
+                         {"plex_user": alice, "watched": False}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert titles(client.post("/api/media_items", query, format="json")) == ["Amélie", "Breaking Bad"], (
+        "an action's event makes the next page read Plex again")
+
+
+def test_each_operator_keeps_the_index_of_the_view_they_look_at(client, catalog, plex, make_user):
+    alice, _ = catalog
+    other = APIClient()
+    other.force_authenticate(make_user("second", Role.SUPER_ADMIN))
+
+    def listings():
+        return plex.calls("/library/sections/1/all") + plex.calls("/library/sections/2/all")
+
+    client.post("/api/media_items", {"plex_user": alice}, format="json")
+    other.post("/api/media_items", {"plex_user": alice, "watched": "watched"}, format="json")
+    before = listings()
+    client.post("/api/media_items", {"plex_user": alice, "sort": "size"}, format="json")
+    assert listings() == before, "the other operator's view did not push this one out"
+    client.post("/api/media_items", {"plex_user": alice, "year": 1999}, format="json")
+    client.post("/api/media_items", {"plex_user": alice}, format="json")
+    assert listings() == before + 4, "a new view replaces the operator's index: going back reads Plex"
+
+
+def test_empty_values_sort_last_both_ways_and_ties_by_title():
+    fields = dict.fromkeys(("original_title", "sort_title", "library", "production_status"), "")
+    fields.update(dict.fromkeys(("year", "rating", "added_at", "last_viewed_at", "watched_episodes",
+                                 "total_episodes", "incomplete", "tmdb_id", "tvdb_id"), None))
+    rows = [{**fields, "title": title, "rating_key": n, "size": size, "watched_state": "not_started",
+             "root_folder": "/tv" if title == "B" else "/movies"}
+            for n, (title, size) in enumerate([("D", None), ("C", 7), ("A", None), ("E", 7), ("B", 5)])]
+    view = index.Index("view", 0, rows, [])
+
+    def order(sort, direction, root=""):
+        return [r["title"] for r in view.rows_at(view.positions(sort, direction, root))]
+
+    assert order("size", "asc") == ["B", "C", "E", "A", "D"]
+    assert order("size", "desc") == ["C", "E", "B", "A", "D"]
+    assert order("title", "desc") == ["E", "D", "C", "B", "A"]
+    assert order("size", "desc", "/movies") == ["C", "E", "A", "D"]
+
+
 def test_the_chosen_user_and_libraries_are_remembered(client, catalog, operator):
     alice, _ = catalog
     client.post("/api/media_items", {"plex_user": alice, "libraries": [1]}, format="json")
@@ -169,10 +256,18 @@ def test_bad_filters_are_400(client, catalog, body, message):
     assert message in answer.json()["error"]
 
 
-def test_without_plex_the_page_says_what_to_set(client, settings):
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("post", "/api/media_items", {}),
+        ("get", "/api/library/options", None),
+        ("post", "/api/library/items/1/watched", {"plex_user": 1, "watched": True}),
+    ],
+)
+def test_without_plex_the_library_is_unavailable_and_says_what_to_set(client, settings, method, url, body):
     settings.PLEX_URL = ""
-    answer = client.post("/api/media_items", {}, format="json")
-    assert answer.status_code == 409
+    answer = getattr(client, method)(url, body, format="json")
+    assert answer.status_code == 503, "like every service not configured"
     assert answer.json()["error"].startswith("Plex is not configured: set it in Settings → Connections")
 
 

@@ -1,8 +1,11 @@
-"""Browser: the library page: filter, mark watched, archive a movie; the row changes in place."""
+"""Browser: the library page: filter, sort, mark watched, archive a movie (the row changes in place); a bulk
+job's progress bar and report follow the worker's pushed events."""
 
 from pathlib import Path
 
 import pytest
+import requests
+from rest_framework.authtoken.models import Token
 
 from mediasuite.roles import Role
 from tests.conftest import sign_in, start_web
@@ -10,7 +13,7 @@ from tests.conftest import sign_in, start_web
 
 @pytest.mark.browser
 def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, radarr, movie):
-    make_user("operator", Role.SUPER_ADMIN)
+    token = Token.objects.create(user=make_user("operator", Role.SUPER_ADMIN))
     key, item = movie("The Matrix", 1999, 603)
     alien, _ = movie("Alien", 1979, 348)
     folder = Path(item["path"])
@@ -23,10 +26,20 @@ def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, r
     rows.nth(1).wait_for()
     assert rows.count() == 2
 
-    page.click("[data-local-sort=external_id]")
-    assert page.locator("#library-table tbody tr").first.get_attribute("data-rating-key") == str(alien)
-    page.click("[data-local-sort=external_id]")
-    assert page.locator("#library-table tbody tr").first.get_attribute("data-rating-key") == str(key)
+    page.wait_for_function("window.MediaSuiteLive && window.MediaSuiteLive.connected")
+    elsewhere = requests.post(f"{web}/api/library/items/{alien}/watched",
+                              json={"plex_user": 1, "watched": True},
+                              headers={"Authorization": f"Token {token.key}"}, timeout=30)
+    assert elsewhere.status_code == 200, elsewhere.text
+    page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]', has_text="watched").wait_for()
+    assert page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]').inner_text() == "watched", (
+        "marked watched in another tab: the row follows the event")
+
+    first = "document.querySelector('#library-table tbody tr').getAttribute('data-rating-key') === '{}'"
+    page.click("[data-sort=external_id]")
+    page.wait_for_function(first.format(alien))
+    page.click("[data-sort=external_id]")
+    page.wait_for_function(first.format(key))
 
     page.fill("#f-title", "matrix")
     page.click("#f-apply")
@@ -50,3 +63,43 @@ def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, r
     assert page.locator(f'tr[data-rating-key="{key}"] .badge', has_text="archived").count() == 1
     assert not folder.exists()
     assert plex.refreshes == ["1"]
+
+
+@pytest.mark.browser
+def test_a_bulk_archive_is_followed_live_without_polling(page, spawn, make_user, plex, radarr, movie):
+    make_user("operator", Role.SUPER_ADMIN)
+    made = [movie(f"Movie {n}", 2000 + n, 100 + n, watched_by=[] if n == 2 else [1]) for n in range(4)]
+    env = {"PLEX_URL": plex.url, "PLEX_TOKEN": plex.token, "PLEX_TV_URL": plex.url,
+           "RADARR_URL": radarr.url, "RADARR_API_KEY": radarr.api_key}
+    _, web = start_web(spawn, env=env)
+    sign_in(page, web, "operator", "/library/")
+    page.locator("#library-table tbody tr").nth(3).wait_for()
+    page.wait_for_function("window.MediaSuiteLive && window.MediaSuiteLive.connected")
+    page.evaluate("""() => {
+        window.seen = [];
+        const status = document.getElementById("bulk-status");
+        new MutationObserver(() => window.seen.push(status.textContent))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "/api/library/bulk/" in r.url else None)
+
+    page.click("#select-all")
+    page.click("[data-bulk=archive]")
+    page.locator("#action-modal").wait_for(state="visible")
+    page.click("#action-confirm")
+    page.locator("#bulk-progress").wait_for(state="visible")
+    spawn("worker", "qcluster", env={**env, "MEDIASUITE_PROCESS": "worker"})
+
+    page.locator("#bulk-status", has_text="4 of 4 done, 1 failed").wait_for(timeout=60_000)
+    seen = page.evaluate("window.seen")
+    assert any(text.startswith("archive: 1 of 4") for text in seen), seen
+    assert any(text.startswith("archive: 3 of 4") for text in seen), seen
+    report = page.locator("#bulk-report li")
+    assert report.count() == 4
+    assert "Movie 2: " in report.nth(2).inner_text() and "is not watched" in report.nth(2).inner_text()
+    assert page.locator(f'tr[data-rating-key="{made[0][0]}"] .badge', has_text="archived").count() == 1
+    assert page.locator(f'tr[data-rating-key="{made[2][0]}"] .badge', has_text="archived").count() == 0
+    assert len(polls) == 1, f"one GET for what happened before the page listened, then events only: {polls}"
+    for n, (_, item) in enumerate(made):
+        assert Path(item["path"]).exists() == (n == 2)

@@ -1,10 +1,11 @@
 /*
  * Plex library page: rows from POST /api/media_items as the chosen Plex user over the chosen
  * libraries (the server remembers both), filters and sorting, row actions (watched, archive,
- * reject, move, delete from Plex) that redraw their row from the answer, bulk jobs with a
- * progress bar (GET /api/library/bulk/<id>), and the archive history. Other tabs' actions
- * arrive as live events (library.item.*) and mark their rows. Requests go through the core's
- * window.MediaSuiteRequest; states are drawn with the core's state classes (MediaSuite.setState).
+ * reject, move, delete from Plex) that redraw their row from the answer, bulk jobs whose progress
+ * bar and report follow the worker's live events (library.bulk.*), and the archive history. Other
+ * tabs' actions arrive as live events (library.item.*) and mark their rows. Requests go through
+ * the core's window.MediaSuiteRequest; states are drawn with the core's state classes
+ * (MediaSuite.setState).
  */
 (function () {
   "use strict";
@@ -168,9 +169,11 @@
     if (old) body.replaceChild(fresh, old); else body.appendChild(fresh);
   }
 
-  function load() {
+  function load(refresh) {
     show("library-error", "");
-    return request("POST", "/api/media_items", filters()).then(function (page) {
+    var data = filters();
+    if (refresh) data.refresh = true;
+    return request("POST", "/api/media_items", data).then(function (page) {
       state.rows = {};
       body.textContent = "";
       state.count = page.count;
@@ -312,29 +315,58 @@
     });
   });
 
+  // A bulk job's steps arrive as live events the worker writes (library.bulk.progress: done, total
+  // and the item's entry; library.bulk.done); one GET draws what it did before the page listened.
   function follow(job) {
     var box = document.getElementById("bulk-progress");
     box.hidden = false;
     var bar = box.querySelector(".progress-bar");
     var report = document.getElementById("bulk-report");
-    function draw(j) {
-      var percent = j.total ? Math.round(100 * j.done / j.total) : 0;
+    var current = {action: job.action, total: job.total, done: 0, state: job.state, report: []};
+    function draw() {
+      var percent = current.total ? Math.round(100 * current.done / current.total) : 0;
       bar.style.width = percent + "%";
-      var failed = j.report.filter(function (e) { return !e.ok; }).length;
-      bar.className = "progress-bar bg-" + window.MediaSuite.stateLevel(failed ? "warning" : j.state);
-      document.getElementById("bulk-status").textContent = j.action + ": " + j.done + " of " + j.total +
-        (j.state === "done" ? " done, " + failed + " failed" : " (" + j.state + ")");
+      box.querySelector(".progress").setAttribute("aria-valuenow", percent);
+      var failed = current.report.filter(function (e) { return e && !e.ok; }).length;
+      bar.className = "progress-bar bg-" + window.MediaSuite.stateLevel(failed ? "warning" : current.state);
+      document.getElementById("bulk-status").textContent = current.action + ": " + current.done + " of " +
+        current.total + (current.state === "done" ? " done, " + failed + " failed" : " (" + current.state + ")");
       report.textContent = "";
-      j.report.forEach(function (e) {
+      current.report.forEach(function (e) {
+        if (!e) return;
         var li = document.createElement("li");
         li.className = "text-" + window.MediaSuite.stateLevel(e.ok ? "done" : "failed");
-        li.textContent = (e.title || ("item " + e.rating_key)) + ": " + e.message;
+        var known = state.rows[e.rating_key];
+        li.textContent = (e.title || (known && known.title) || ("item " + e.rating_key)) + ": " + e.message;
         report.appendChild(li);
-        if (e.ok && state.rows[e.rating_key] && e.message === "done") replaceRow(state.rows[e.rating_key], j.action);
       });
-      if (j.state !== "done") setTimeout(function () { request("GET", "/api/library/bulk/" + j.id).then(draw); }, 1000);
     }
-    draw(job);
+    function step(entry, done) {
+      current.report[done - 1] = entry;
+      current.done = Math.max(current.done, done);
+      if (entry.ok && entry.message === "done" && state.rows[entry.rating_key]) {
+        replaceRow(state.rows[entry.rating_key], current.action);
+      }
+    }
+    var off = window.MediaSuiteLive.on(function (event) {
+      return event.subject_type === "bulkjob" && event.subject_id === String(job.id);
+    }, function (event) {
+      if (event.kind === "library.bulk.progress") {
+        if (current.state !== "done") current.state = "running";
+        step(event.payload.entry, event.payload.done);
+      } else if (event.kind === "library.bulk.done") {
+        current.state = "done";
+        off();
+      }
+      draw();
+    });
+    request("GET", "/api/library/bulk/" + job.id).then(function (j) {
+      j.report.forEach(function (entry, i) { step(entry, i + 1); });
+      if (j.state === "done") { current.state = "done"; off(); }
+      else if (current.state !== "done" && current.done) current.state = "running";
+      draw();
+    }).catch(function (err) { show("library-error", err.message); });
+    draw();
   }
 
   document.querySelectorAll("[data-bulk]").forEach(function (button) {
@@ -362,30 +394,8 @@
     });
   });
 
-  // Columns Plex cannot sort (they come from Sonarr/Radarr or are computed): sorted within the page.
-  var localSort = {field: null, direction: 1};
-  document.querySelectorAll("[data-local-sort]").forEach(function (button) {
-    button.addEventListener("click", function (e) {
-      e.preventDefault();
-      var field = button.getAttribute("data-local-sort");
-      localSort.direction = localSort.field === field ? -localSort.direction : 1;
-      localSort.field = field;
-      function value(item) {
-        if (field === "external_id") return item.tmdb_id || item.tvdb_id || 0;
-        if (field === "watched_state") return ["not_started", "in_progress", "watched"].indexOf(item.watched_state);
-        var v = item[field];
-        return v === null || v === undefined ? "" : v;
-      }
-      Object.keys(state.rows).map(function (key) { return state.rows[key]; }).sort(function (a, b) {
-        var x = value(a), y = value(b);
-        return (x > y ? 1 : x < y ? -1 : 0) * localSort.direction;
-      }).forEach(function (item) {
-        body.appendChild(body.querySelector('tr[data-rating-key="' + item.rating_key + '"]'));
-      });
-    });
-  });
-
-  form.addEventListener("submit", function (e) { e.preventDefault(); state.page = 1; load(); });
+  // Search reads Plex again; paging and sorting are cut from the server's index of the view.
+  form.addEventListener("submit", function (e) { e.preventDefault(); state.page = 1; load(true); });
   document.getElementById("f-date").addEventListener("change", function () {
     document.getElementById("f-range").hidden = this.value !== "range";
   });
@@ -424,6 +434,12 @@
       var item = state.rows[event.subject_id];
       var action = event.kind.split(".").pop();
       if (item && DONE[action]) replaceRow(item, action);
+      if (item && action === "watched" && event.payload.plex_user_id === plexUser()) {
+        ["watched_state", "watched_episodes", "total_episodes", "last_viewed_at"].forEach(function (name) {
+          item[name] = event.payload[name];
+        });
+        replaceRow(item);
+      }
     });
   }
 
