@@ -69,6 +69,12 @@ def _series_after(videos, current, start, end) -> list:
     return following
 
 
+def guide_id(channel: Channel) -> str:
+    """The channel's id in the XMLTV and the M3U's tvg-id: the name and the row's id, in the dotted form
+    of xmltv.dtd (letters, digits and '-' between dots), unique and stable across renumbering."""
+    return f"{channel.name.replace('_', '-')}.{channel.pk}.mediasuite"
+
+
 def display_names(channel: Channel) -> list[str]:
     """The guide's names of a channel: its title, then its number with the title, then its number."""
     names = [channel.title]
@@ -80,7 +86,7 @@ def display_names(channel: Channel) -> list[str]:
 def m3u(channels, base: str, token: str | None) -> str:
     lines = [f'#EXTM3U url-tvg="{base}/xmltv.xml{_query(token)}"']
     for channel in channels:
-        attrs = [f'tvg-id="{channel.name}"', f'tvg-name="{_attr(channel.title)}"']
+        attrs = [f'tvg-id="{guide_id(channel)}"', f'tvg-name="{_attr(channel.title)}"']
         logo = logos.url(channel, base, _query(token))
         if logo:
             attrs.append(f'tvg-logo="{_attr(logo)}"')
@@ -114,11 +120,11 @@ def xmltv(channels, base: str, token: str | None = None) -> str:
         names = "".join(f"<display-name>{_xml(name)}</display-name>" for name in display_names(channel))
         logo = logos.url(channel, base, _query(token))
         icon = f"<icon src={quoteattr(one_line(logo))}/>" if logo else ""
-        out.append(f"  <channel id={quoteattr(channel.name)}>{names}{icon}</channel>")
+        out.append(f"  <channel id={quoteattr(guide_id(channel))}>{names}{icon}</channel>")
     for channel in channels:
         for item in schedule(channel):
             times = f"start={quoteattr(_time(item.start))} stop={quoteattr(_time(item.stop))}"
-            out.append(f"  <programme {times} channel={quoteattr(channel.name)}>"
+            out.append(f"  <programme {times} channel={quoteattr(guide_id(channel))}>"
                        f"<title>{_xml(item.title)}</title></programme>")
     out.append("</tv>")
     return "\n".join(out) + "\n"
