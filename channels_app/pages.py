@@ -19,7 +19,7 @@ from mediasuite.models import Event
 from mediasuite.policies import policy_for
 
 from . import listings, selection, viewers
-from .api.serializers import ChannelStatusSerializer, GuideSerializer
+from .api.serializers import ChannelStatusSerializer, GuideQuerySerializer, GuideSerializer
 from .api.views import channels_queryset, status_context
 from .models import Channel
 
@@ -27,6 +27,7 @@ NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 HISTORY_KINDS = ("channel.restarted", "channel.restart_requested", "channel.file_failed", "channel.error")
 HISTORY_LIMIT = 100
 GUIDE_PAGE_HOURS = 3
+GUIDE_PAGE_SPANS = (0.5, 1, 3, 6, 12)
 
 
 def _base(request) -> str:
@@ -100,9 +101,12 @@ def detail(request, name):
 def guide_page(request):
     """The time grid of every channel for the next hours, redrawn live when a channel changes file."""
     live_after = safe_cursor()
+    query = GuideQuerySerializer(data=request.GET)
+    hours = query.validated_data["hours"] if query.is_valid() else GUIDE_PAGE_HOURS
     channels = list(policy_for(Channel).queryset(request.user, "view", base=channels_queryset()))
     return render(request, "channels_app/guide.html", {
-        "guide": GuideSerializer(listings.grid(channels, GUIDE_PAGE_HOURS)).data,
+        "guide": GuideSerializer(listings.grid(channels, hours)).data,
+        "spans": GUIDE_PAGE_SPANS,
         "live_after": live_after,
         **_player_urls(request),
     })
