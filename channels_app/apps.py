@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class ChannelsAppConfig(AppConfig):
@@ -11,6 +12,7 @@ class ChannelsAppConfig(AppConfig):
 
         from . import (
             permissions,  # noqa: F401  (registers the policies)
+            ssdp,
             tuner,
         )
         from .models import Channel
@@ -22,6 +24,8 @@ class ChannelsAppConfig(AppConfig):
                                     description="live IPTV, restart, M3U and guide"))
         layout.register(layout.Link(layout.NAV, "Guide", url="channels-guide-page", allowed=everyone,
                                     active=("channels-guide-page",)))
+        if settings.PROCESS_LABEL == "web":
+            ssdp.start_if_wanted()
         connections.register(connections.Integration(
             "tuner", "HDHomeRun tuner", tuner.check,
             description="The channels as an HDHomeRun tuner for Plex and Jellyfin Live TV.",

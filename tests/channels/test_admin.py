@@ -183,8 +183,8 @@ def test_a_logo_uploaded_in_the_admin_is_checked_then_stored(people, client, mak
 
     news = make_channel("news")
     client.force_login(people["super"])
-    form = {"display_name": "News", "folder": "news", "mode": "series", "number": str(news.number), "logo": "",
-            "group": "", **NO_FILES}
+    form = {"display_name": "News", "folder": "news", "mode": "series", "number": str(news.number),
+            "logo": "", "group": "", **NO_FILES}
     bad = client.post(f"{LIST}{news.pk}/change/", {
         **form, "logo_upload": SimpleUploadedFile("logo.png", b"not an image", "image/png")})
     assert bad.status_code == 200 and "not an image that can be read" in bad.content.decode()
