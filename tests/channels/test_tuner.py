@@ -138,3 +138,12 @@ def test_a_new_reader_starts_at_the_live_edge_then_follows_every_segment():
     assert tuner.following(listed, 9) == []
     assert tuner.following([(0, "r0_0.ts")], 9) == [(0, "r0_0.ts")]  # numbered again: the newest
     assert tuner.following([], 9) == []
+
+
+def test_the_access_log_hides_the_token_in_the_tuner_address():
+    from mediasuite.management.commands.runweb import redact
+
+    line = '127.0.0.1 - - [06/Dec/2026] "GET /hdhr/s3cr3t-Key_x/auto/v5 HTTP/1.1" 200 -'
+    assert redact(line) == '127.0.0.1 - - [06/Dec/2026] "GET /hdhr/[redacted]/auto/v5 HTTP/1.1" 200 -'
+    both = redact("GET /hdhr/abc/discover.json?token=abc")
+    assert both == "GET /hdhr/[redacted]/discover.json?token=[redacted]"
