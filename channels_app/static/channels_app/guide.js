@@ -38,7 +38,8 @@
     timesEl.textContent = "";
     timesEl.appendChild(element("div", "guide-label"));
     var track = element("div", "guide-track");
-    for (var t = Math.ceil(start / 1800000) * 1800000; t < start + span; t += 1800000) {
+    var step = [300000, 600000, 1800000, 3600000].filter(function (ms) { return span / ms <= 8; })[0] || 7200000;
+    for (var t = Math.ceil(start / step) * step; t < start + span; t += step) {
       var tick = element("span", "guide-tick", clock(t));
       tick.style.left = percent(t) + "%";
       track.appendChild(tick);
