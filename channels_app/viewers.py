@@ -55,7 +55,7 @@ def token_for(user) -> AccessToken:
 
 
 def user_for_token(key) -> object | None:
-    if not isinstance(key, str) or not key or len(key) > 64:
-        return None
+    if not isinstance(key, str) or not key or len(key) > 64 or not key.isprintable():
+        return None  # a NUL would not even reach the database (PostgreSQL refuses it in text)
     token = AccessToken.objects.select_related("user").filter(key=key, user__is_active=True).first()
     return token.user if token else None

@@ -147,3 +147,19 @@ def test_the_access_log_hides_the_token_in_the_tuner_address():
     assert redact(line) == '127.0.0.1 - - [06/Dec/2026] "GET /hdhr/[redacted]/auto/v5 HTTP/1.1" 200 -'
     both = redact("GET /hdhr/abc/discover.json?token=abc")
     assert both == "GET /hdhr/[redacted]/discover.json?token=[redacted]"
+
+
+@pytest.mark.parametrize("path", ["/hdhr/a%00b/discover.json", "/hdhr/..%2F..%2Fetc/lineup.json",
+                                  "/hdhr/" + "x" * 300 + "/discover.json", "/discover.json?token=%00",
+                                  "/auto/v99999999999999999999", "/auto/v-1", "/hdhr/{token}/auto/v0",
+                                  "/hdhr/{token}/auto/v99999999999999999999", "/hdhr/{token}/../lineup.json"])
+def test_tricks_in_tuner_urls_get_a_clear_refusal(news, token, path):
+    response = Client().get(path.format(token=token))
+    assert response.status_code in (401, 404), (path, response.status_code)
+    assert not ViewerSession.objects.exists()
+
+
+def test_the_tuner_answers_only_get(news, token):
+    client = Client()
+    assert client.post(f"/hdhr/{token}/lineup.json").status_code == 405
+    assert client.delete(f"/hdhr/{token}/auto/v5").status_code == 405
