@@ -18,6 +18,9 @@ from .models import Channel
 
 # Enough for 24 h of 20 s clips, bounded so that the row stays small (the guide names the channel after).
 MOST_PLANNED = 5000
+# A plan that falls short is extended this far ahead at once (beyond the XMLTV's 24 h), so that the guide's
+# readers find it long enough, without a write, for the next couple of hours.
+AHEAD_SECONDS = 26 * 3600
 
 
 def _usable(plan: list, videos: list) -> list:
@@ -45,7 +48,7 @@ def _extend(plan: list, videos: list, current_id, recent: list, seconds: float, 
 
 
 def _store(channel: Channel, seen: list, plan: list) -> bool:
-    """Write `plan` if the stored plan is still `seen` (compare-and-set); True when written."""
+    """Write `plan` if the stored plan is still `seen` (compare-and-set); True when written or unchanged."""
     if plan == seen:
         return True
     written = Channel.objects.filter(pk=channel.pk, plan=seen).update(plan=plan)
@@ -54,22 +57,30 @@ def _store(channel: Channel, seen: list, plan: list) -> bool:
     return bool(written)
 
 
+def _covers(plan: list, videos: list, seconds: float) -> bool:
+    durations = {v.pk: v.duration or 0 for v in videos}
+    return len(plan) >= MOST_PLANNED or sum(durations[pk] for pk in plan) >= seconds
+
+
 def upcoming(channel: Channel, videos: list, seconds: float) -> list:
     """The planned files (VideoFile objects of `videos`) after the current one, covering `seconds`.
 
-    Plans (and stores) what is missing; a concurrent change of the plan is
-    read again, so every reader sees the same future.
+    Reads the plan loaded with `channel` (no query when it is long enough);
+    otherwise plans AHEAD_SECONDS and stores it, reading it again when
+    another reader or the playout changed it meanwhile, so every reader sees
+    the same future.
     """
     by_id = {v.pk: v for v in videos}
     if not by_id:
         return []
+    seen = channel.plan
     for _ in range(5):
-        seen = Channel.objects.filter(pk=channel.pk).values_list("plan", flat=True).first()
-        if seen is None:
-            return []
-        plan = _extend(_usable(seen, videos), videos, channel.current_file_id, channel.recent, seconds)
+        plan = _usable(seen, videos)
+        if not _covers(plan, videos, seconds):
+            plan = _extend(plan, videos, channel.current_file_id, channel.recent, max(seconds, AHEAD_SECONDS))
         if _store(channel, seen, plan):
             return [by_id[pk] for pk in plan]
+        seen = Channel.objects.filter(pk=channel.pk).values_list("plan", flat=True).first() or []
     return [by_id[pk] for pk in _usable(channel.plan, videos)]
 
 

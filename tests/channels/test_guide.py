@@ -186,3 +186,23 @@ def test_the_xmltv_tells_what_the_next_files_of_a_series_and_a_random_channel_ar
         found = wait_for(lambda c=channel: len(played(c)) >= 3 and played(c), timeout=60,
                          message=f"three more files of {channel.name}")
         assert found[:3] == promised[channel.name][1:4], (channel.name, promised, found)
+
+
+def test_the_guide_api_reads_a_constant_number_of_queries(make_channel, people, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api.as_user(people["player"])
+
+    def queries():
+        client.get("/api/channels/guide?hours=3")  # plans what is missing (a write per random channel)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/channels/guide?hours=3").status_code == 200
+        return len(captured)
+
+    playing(make_channel("one", series=True, desired="running"), "a.mp4")
+    playing(make_channel("two", desired="running"), "b.mp4")
+    few = queries()
+    for name in ("three", "four", "five"):
+        playing(make_channel(name, desired="running"), "c.mp4")
+    assert queries() == few
