@@ -1,7 +1,7 @@
 """The tuner's URLs: /hdhr/<token>/… (the user's channel access token in the base URL, which Plex and
 Jellyfin keep), or the same at the root for a signed-in browser or under MEDIASUITE_CHANNELS_OPEN_ACCESS.
 
-    discover.json  lineup.json  lineup_status.json  device.xml  auto/v<number>
+    discover.json  lineup.json  lineup_status.json  device.xml  auto/v<number>  lineup.post (POST)
 """
 
 import asyncio
@@ -10,7 +10,8 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from . import paths, tuner, viewers
 from .models import Channel
@@ -78,6 +79,18 @@ def lineup_status(request, user, base):
 def lineup(request, user, base):
     """Every channel meant to play, by number; a stopped channel is absent."""
     return _json(tuner.lineup(tuner.playing_channels(), base))
+
+
+@csrf_exempt
+@require_POST
+def lineup_post(request, token=None):
+    """The channel scan Plex asks for (`?scan=start` or `abort`): the lineup is always ready: done."""
+    granted = _access(request, token)
+    if isinstance(granted, HttpResponse):
+        return granted
+    if request.GET.get("scan") not in (None, "start", "abort"):
+        return _refused("scan is start or abort.", 400)
+    return HttpResponse(status=200)
 
 
 @_tuner_view

@@ -7,6 +7,7 @@ tuner_patterns = [
     path("discover.json", tuner_views.discover, name="tuner-discover"),
     path("lineup.json", tuner_views.lineup, name="tuner-lineup"),
     path("lineup_status.json", tuner_views.lineup_status, name="tuner-lineup-status"),
+    path("lineup.post", tuner_views.lineup_post, name="tuner-lineup-post"),
     path("device.xml", tuner_views.device_xml, name="tuner-device"),
     path("auto/v<int:number>", tuner_views.stream, name="tuner-stream"),
 ]

@@ -163,3 +163,13 @@ def test_the_tuner_answers_only_get(news, token):
     client = Client()
     assert client.post(f"/hdhr/{token}/lineup.json").status_code == 405
     assert client.delete(f"/hdhr/{token}/auto/v5").status_code == 405
+
+
+def test_a_channel_scan_asked_by_plex_is_done_at_once(news, token):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"/hdhr/{token}/lineup.post?scan=start").status_code == 200
+    assert client.post(f"/hdhr/{token}/lineup.post?scan=abort").status_code == 200
+    assert client.post(f"/hdhr/{token}/lineup.post?scan=sideways").status_code == 400
+    assert client.post("/lineup.post?scan=start").status_code == 401
+    assert client.get(f"/hdhr/{token}/lineup.post").status_code == 405
+    assert client.get(f"/hdhr/{token}/lineup_status.json").json()["ScanInProgress"] == 0
