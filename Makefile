@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_DEBS := ffmpeg
-TEST_DEBS := ffmpeg chromium rtorrent openssh-server openssh-client git postgresql-client
+TEST_DEBS := ffmpeg chromium rtorrent openssh-server openssh-client git postgresql-client xmltv-util
 
 .PHONY: run test lint check clean-venv
 

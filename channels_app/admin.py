@@ -15,8 +15,8 @@ from mediasuite.policies import policy_for
 from mediasuite.policies.admin import PolicyAdmin, row_action
 from mediasuite.supervisor.admin import unit_badge
 
-from . import catalog, pages, paths, playout, tokens
-from .models import AccessToken, Channel, Mode, VideoFile
+from . import catalog, logos, pages, paths, playout, tokens
+from .models import MAX_NUMBER, AccessToken, Channel, Mode, VideoFile
 
 HISTORY_ROWS = 50
 ROW = ('<tr data-event-id="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
@@ -36,7 +36,13 @@ def _latency(payload) -> str:
 
 class ChannelForm(forms.ModelForm):
     logo = forms.URLField(required=False, assume_scheme="https",
-                          help_text="Image URL shown by players (tvg-logo).")
+                          help_text="Image URL shown by players (tvg-logo), unless an image is uploaded.")
+    logo_upload = forms.FileField(required=False, label="Upload a logo",
+                                  help_text="PNG, JPEG, GIF or WebP, at most 2 MiB; stored as a PNG of at "
+                                            "most 256x256 and given to players in place of the URL.")
+    remove_logo = forms.BooleanField(required=False, label="Remove the uploaded logo")
+    number = forms.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER,
+                                help_text="Unique; left empty on a new channel, it gets the next free one.")
     mode = forms.ChoiceField(
         required=False, choices=[("", "From the folder (series.txt present: series, else random)"),
                                  *Mode.choices])
@@ -44,6 +50,23 @@ class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["name", "display_name", "number", "logo", "group", "folder", "mode"]
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        data = upload.read(logos.MOST_BYTES + 1)
+        try:
+            logos.read_upload(data)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["logo"]) from None
+        return data
+
+    def clean_number(self):
+        number = self.cleaned_data.get("number")
+        if number is None and self.instance.pk:
+            raise ValidationError("A channel keeps a number; give it a free one.")
+        return number
 
     def clean_folder(self):
         try:
@@ -132,7 +155,8 @@ class ChannelAdmin(PolicyAdmin):
         js = ("mediasuite/admin-units.js",)
 
     def get_fieldsets(self, request, obj=None):
-        sets = [(None, {"fields": ["name", "display_name", "number", "logo", "group", "folder", "mode"]})]
+        sets = [(None, {"fields": ["name", "display_name", "number", "logo", "logo_upload", "remove_logo",
+                                   "group", "folder", "mode"]})]
         if obj is not None:
             sets.append(("Playout", {"fields": list(self.status_fields)}))
             sets.append(("Restart history", {"fields": ["restart_history"]}))
@@ -184,9 +208,15 @@ class ChannelAdmin(PolicyAdmin):
             current = Channel.objects.select_related("unit").get(pk=obj.pk)
             catalog.update(request.user, current, **values)
         else:
-            created = catalog.create(request.user, name=obj.name, **values)
-            obj.pk = obj.id = created.pk
-            obj.unit_id = created.unit_id
+            if values.get("number") is None:
+                values.pop("number", None)
+            current = catalog.create(request.user, name=obj.name, **values)
+            obj.pk = obj.id = current.pk
+            obj.unit_id = current.unit_id
+        if form.cleaned_data.get("logo_upload"):
+            logos.upload(request.user, current, form.cleaned_data["logo_upload"])
+        elif form.cleaned_data.get("remove_logo") and current.logo_image:
+            logos.remove(request.user, current)
 
 
 @admin.register(AccessToken)

@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from mediasuite import events
@@ -15,7 +16,7 @@ from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
 from . import paths, probe
-from .models import Channel, Delivery, Mode, VideoFile
+from .models import MAX_NUMBER, Channel, Delivery, Mode, VideoFile
 
 log = logging.getLogger("mediasuite.channels")
 
@@ -45,9 +46,12 @@ def create(actor, *, name: str, folder: str, desired: str = Desired.RUNNING, **f
     folder = paths.clean_folder(folder)
     fields.setdefault("mode", default_mode(paths.channels_root() / folder))
     channel = Channel(name=name, folder=folder, **{k: v for k, v in fields.items() if k in EDITABLE})
+    numbered = channel.number is not None
     channel.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
+            if not numbered:
+                channel.number = next_number()
             channel.save()
             channel.unit = control.ensure_unit(unit_name(channel), "channel", {"channel": channel.name},
                                                desired=desired)
@@ -55,10 +59,21 @@ def create(actor, *, name: str, folder: str, desired: str = Desired.RUNNING, **f
             _record("channel.created", channel, actor, f"Channel {channel.name} created from {folder}",
                     folder=folder, mode=channel.mode)
     except IntegrityError:
+        if not numbered and not Channel.objects.filter(name=name).exists():
+            return create(actor, name=name, folder=folder, desired=desired, **fields)  # lost a number race
         raise ValidationError({"name": [f"A channel named {name!r} or numbered {fields.get('number')} "
                                         "exists already."]}) from None
     sync_files(channel)
     return channel
+
+
+def next_number() -> int:
+    """The number a new channel gets: one above the highest (channels are numbered in creation order)."""
+    highest = Channel.objects.aggregate(highest=Max("number"))["highest"] or 0
+    if highest >= MAX_NUMBER:
+        raise ValidationError({"number": [f"Every channel number up to {MAX_NUMBER} is taken; give this "
+                                          "channel a free number."]})
+    return highest + 1
 
 
 def update(actor, channel: Channel, **changes) -> Channel:

@@ -1,8 +1,9 @@
-"""Demo channels for `make run`: two folders of generated clips, one series, one random."""
+"""Demo channels for `make run`: two folders of generated clips, one series, one random, each with a
+generated logo, in the group "Demo"."""
 
 from demo.clips import make_clip
 
-from . import catalog, paths
+from . import catalog, logos, paths
 from .models import Channel
 
 DEMO = {
@@ -26,4 +27,7 @@ def create(stdout):
         if series:
             (target / "series.txt").write_text("Files play in alphabetical order.\n")
     totals = catalog.scan()
+    for channel in Channel.objects.filter(logo_image="", logo=""):
+        catalog.update(None, channel, group=channel.group or "Demo")
+        logos.generate(channel)
     stdout.write(f"Demo channels: {totals['channels']} created in {root} (see /channels/).")

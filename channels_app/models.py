@@ -8,7 +8,7 @@ desired and actual process state.
 import secrets
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -34,6 +34,8 @@ class Trigger(models.TextChoices):
     END_OF_FILE = "end", "End of file"
 
 
+MAX_NUMBER = 99999
+
 NAME_VALIDATOR = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,63}$",
                                 "A channel name is 1 to 64 lowercase letters, digits, '-' or '_'.")
 
@@ -41,9 +43,14 @@ NAME_VALIDATOR = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,63}$",
 class Channel(models.Model):
     name = models.CharField(max_length=64, unique=True, validators=[NAME_VALIDATOR])
     display_name = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
-    number = models.PositiveIntegerField(null=True, blank=True, unique=True)
-    logo = models.URLField(blank=True, help_text="Image URL shown by players (tvg-logo).",
-                           validators=[refuse_control_characters])
+    number = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_NUMBER)],
+        help_text="The channel number players and tuners show (tvg-chno, GuideNumber); given in order at "
+                  "creation.")
+    logo = models.URLField(blank=True, help_text="Image URL shown by players (tvg-logo), unless an image was "
+                                                 "uploaded.", validators=[refuse_control_characters])
+    logo_image = models.CharField(max_length=100, blank=True,
+                                  help_text="The uploaded (or generated) logo's file in the logos folder.")
     group = models.CharField(max_length=100, blank=True, help_text="group-title in the M3U playlist.",
                              validators=[refuse_control_characters])
     folder = models.CharField(max_length=500, help_text="Folder of videos, relative to the channels root.",
@@ -58,6 +65,9 @@ class Channel(models.Model):
     started_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Wall-clock time at which the current file's 0 s played.")
     recent = models.JSONField(default=list, blank=True, help_text="Ids of the last files played (random).")
+    plan = models.JSONField(default=list, blank=True,
+                            help_text="Ids of the files a random channel plays next, in order (the guide's "
+                                      "promise, kept by the playout).")
     # A restart asked for and not yet carried out by the playout process; `restart_pending` counts the
     # requests made before it was carried out, each of which is one restart (an operator pressing Restart
     # three times while the first is under way gets three).
@@ -123,15 +133,18 @@ class VideoFile(models.Model):
 class ViewerSession(models.Model):
     """A playback session: one per-viewer key handed out in a channel's playlist URL.
 
-    kind `player` (an M3U client) or `preview` (a dashboard card playing the channel).
+    kind `player` (an M3U client), `preview` (a dashboard card playing the channel) or `tuner` (a
+    Plex/Jellyfin reading the channel's MPEG-TS through the HDHomeRun tuner: a viewer, holding a tuner).
     """
 
     PLAYER = "player"
     PREVIEW = "preview"
+    TUNER = "tuner"
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="viewer_sessions")
     key = models.CharField(max_length=32, unique=True)
-    kind = models.CharField(max_length=10, choices=[(PLAYER, "Player"), (PREVIEW, "Dashboard preview")])
+    kind = models.CharField(max_length=10, choices=[(PLAYER, "Player"), (PREVIEW, "Dashboard preview"),
+                                                      (TUNER, "Tuner")])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)

@@ -18,14 +18,16 @@ from mediasuite.live.follower import safe_cursor
 from mediasuite.models import Event
 from mediasuite.policies import policy_for
 
-from . import selection, viewers
-from .api.serializers import ChannelStatusSerializer
+from . import listings, selection, viewers
+from .api.serializers import ChannelStatusSerializer, GuideQuerySerializer, GuideSerializer
 from .api.views import channels_queryset, status_context
 from .models import Channel
 
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 HISTORY_KINDS = ("channel.restarted", "channel.restart_requested", "channel.file_failed", "channel.error")
 HISTORY_LIMIT = 100
+GUIDE_PAGE_HOURS = 3
+GUIDE_PAGE_SPANS = (0.5, 1, 3, 6, 12)
 
 
 def _base(request) -> str:
@@ -40,6 +42,7 @@ def _player_urls(request, channel: Channel | None = None) -> dict:
             "xmltv_url": f"{base}{reverse('channels-guide')}?token={key}"}
     if channel is not None:
         urls["stream_url"] = f"{base}{reverse('channel-live', args=[channel.name])}?token={key}"
+    urls["tuner_url"] = f"{base}/hdhr/{key}"
     return urls
 
 
@@ -91,4 +94,19 @@ def detail(request, name):
         "can_control": policy_for(Channel).allows(request.user, "change", channel),
         "live_after": live_after,
         **_player_urls(request, channel),
+    })
+
+
+@login_required
+def guide_page(request):
+    """The time grid of every channel for the next hours, redrawn live when a channel changes file."""
+    live_after = safe_cursor()
+    query = GuideQuerySerializer(data=request.GET)
+    hours = query.validated_data["hours"] if query.is_valid() else GUIDE_PAGE_HOURS
+    channels = list(policy_for(Channel).queryset(request.user, "view", base=channels_queryset()))
+    return render(request, "channels_app/guide.html", {
+        "guide": GuideSerializer(listings.grid(channels, hours)).data,
+        "spans": GUIDE_PAGE_SPANS,
+        "live_after": live_after,
+        **_player_urls(request),
     })

@@ -20,7 +20,7 @@ from mediasuite.models import UnitState
 from mediasuite.policies import policy_for
 from mediasuite.supervisor import control
 
-from . import selection
+from . import plan, selection
 from .models import Channel, Delivery, Trigger, VideoFile
 
 log = logging.getLogger("mediasuite.channels")
@@ -45,7 +45,7 @@ def choose_next(channel: Channel, videos: list[VideoFile] | None = None) -> tupl
                             "(add videos to the folder, or see each file's reason in the admin).")
     if channel.mode == "series":
         return selection.next_series(videos, channel.current_file_id)
-    return selection.next_random(videos, channel.current_file_id, channel.recent, settings.CHANNELS_NO_REPEAT)
+    return plan.take_next(channel, videos)
 
 
 def wake_file(channel_name: str) -> Path:

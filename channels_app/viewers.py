@@ -2,7 +2,8 @@
 
 viewers  = distinct player sessions (a key handed out per playlist request by
            /hls/<channel>/live.m3u8, never the IP alone) that fetched a
-           segment in the last two segment durations;
+           segment in the last two segment durations, and the tuner streams
+           being read (channels_app.tuner; each beats every second);
 watchers = the same for dashboard previews (live.m3u8?preview=1).
 """
 
@@ -36,7 +37,7 @@ def counts(channel_ids=None) -> dict[int, tuple[int, int]]:
     if channel_ids is not None:
         rows = rows.filter(channel_id__in=channel_ids)
     rows = rows.values("channel_id").annotate(
-        viewers=Count("pk", filter=Q(kind=ViewerSession.PLAYER)),
+        viewers=Count("pk", filter=Q(kind__in=(ViewerSession.PLAYER, ViewerSession.TUNER))),
         watchers=Count("pk", filter=Q(kind=ViewerSession.PREVIEW)))
     return {row["channel_id"]: (row["viewers"], row["watchers"]) for row in rows}
 
@@ -54,7 +55,7 @@ def token_for(user) -> AccessToken:
 
 
 def user_for_token(key) -> object | None:
-    if not isinstance(key, str) or not key or len(key) > 64:
-        return None
+    if not isinstance(key, str) or not key or len(key) > 64 or not key.isprintable():
+        return None  # a NUL would not even reach the database (PostgreSQL refuses it in text)
     token = AccessToken.objects.select_related("user").filter(key=key, user__is_active=True).first()
     return token.user if token else None

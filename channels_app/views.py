@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from mediasuite.models import Desired
 
-from . import delivery, hls, paths, viewers
+from . import delivery, hls, listings, logos, paths, viewers
 from .api.views import channels_queryset
 from .models import Channel
 
@@ -85,7 +85,7 @@ def playlist(request, user, token):
     A stopped channel is left out: a player would show it as a dead entry.
     """
     channels = list(Channel.objects.filter(unit__desired=Desired.RUNNING))
-    text = delivery.m3u(channels, _base(request), _user_token(user, token))
+    text = listings.m3u(channels, _base(request), _user_token(user, token))
     response = HttpResponse(text, content_type="audio/x-mpegurl; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="playlist.m3u"'
     response["Cache-Control"] = "no-cache"
@@ -96,7 +96,8 @@ def playlist(request, user, token):
 def guide(request, user, token):
     """XMLTV: what plays now and next for 24 h, from the cursors and probed durations."""
     channels = list(channels_queryset())
-    response = HttpResponse(delivery.xmltv(channels, _base(request)), content_type="application/xml")
+    text = listings.xmltv(channels, _base(request), _user_token(user, token))
+    response = HttpResponse(text, content_type="application/xml")
     response["Cache-Control"] = "max-age=60"
     return response
 
@@ -150,4 +151,22 @@ def segment(request, user, token, name, segment):
         viewers.seen(channel, key[:32])
     response = FileResponse(handle, content_type="video/mp2t")
     response["Cache-Control"] = "public, max-age=3600, immutable"
+    return response
+
+
+LOGO_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}-[0-9a-f]{12}\.png$")
+
+
+@_guarded
+def logo(request, user, token, name, image):
+    """A channel's uploaded or generated logo (the file name changes with the image: cached for good)."""
+    channel = _channel(name)
+    if channel.logo_image != image or not LOGO_RE.match(image):
+        raise Http404("No such logo.")
+    try:
+        handle = open(logos.path(channel), "rb")  # noqa: SIM115  (FileResponse closes it)
+    except OSError:
+        raise Http404("This channel's logo file is missing; upload it again.") from None
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -325,6 +325,14 @@ CHANNELS_SCAN_INTERVAL = env.int("MEDIASUITE_CHANNELS_SCAN_INTERVAL", default=30
 CHANNELS_OPEN_ACCESS = env.bool("MEDIASUITE_CHANNELS_OPEN_ACCESS", default=False)
 # The address players use to reach this server in playlist URLs; empty = taken from the request.
 CHANNELS_PUBLIC_URL = env.str("MEDIASUITE_CHANNELS_PUBLIC_URL", default="")
+# Uploaded and generated channel logos (PNG).
+CHANNELS_LOGO_DIR = Path(env.str("MEDIASUITE_CHANNELS_LOGO_DIR", default=str(DATA_DIR / "logos"))).resolve()
+# The HDHomeRun tuner (Settings → Connections → HDHomeRun tuner): its name and its number of tuners, which
+# is also how many tuner streams may play at once (one more is refused as a real tuner refuses it).
+CHANNELS_TUNER_NAME = env.str("MEDIASUITE_CHANNELS_TUNER_NAME", default="")
+CHANNELS_TUNER_COUNT = env.str("MEDIASUITE_CHANNELS_TUNER_COUNT", default="")
+# True: answer SSDP searches (UDP 1900) on the LAN so that Plex and Jellyfin find the tuner by themselves.
+CHANNELS_TUNER_SSDP = env.bool("MEDIASUITE_CHANNELS_TUNER_SSDP", default=False)
 
 # System update
 # Restart the service after an update (False: update the code only and say so; restart it yourself).

@@ -1,8 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from .. import playout
-from ..models import Channel, Mode, VideoFile
+from .. import logos, playout
+from ..models import MAX_NUMBER, Channel, Mode, VideoFile
 
 
 class VideoFileSerializer(serializers.ModelSerializer):
@@ -40,13 +40,16 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
     log = serializers.SerializerMethodField(help_text="The last lines of the playout process's log behind "
                                                       "last_error ('' when there are none).")
     stream_url = serializers.SerializerMethodField(help_text="The channel's HLS URL (add ?token=).")
+    logo_image = serializers.SerializerMethodField(
+        help_text="URL of the uploaded or generated logo (players are given it in place of `logo`); null "
+                  "when there is none.")
 
     class Meta:
         model = Channel
         fields = ["name", "display_name", "number", "logo", "group", "folder", "mode", "state", "desired",
                   "is_live", "viewers", "watchers", "last_updated", "current_file", "current_index", "offset",
                   "duration", "started_at", "pid", "last_restart", "last_error", "message", "log",
-                  "stream_url"]
+                  "stream_url", "logo_image"]
         read_only_fields = fields
 
     def _counts(self, channel):
@@ -94,13 +97,17 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
     def get_stream_url(self, channel) -> str:
         return reverse("channel-live", args=[channel.name])
 
+    def get_logo_image(self, channel) -> str | None:
+        return logos.url(channel, "") if channel.logo_image else None
+
 
 class ChannelWriteSerializer(serializers.Serializer):
     name = serializers.RegexField(r"^[a-z0-9][a-z0-9_-]{0,63}$", required=True,
                                   help_text="1 to 64 lowercase letters, digits, '-' or '_'.")
     folder = serializers.CharField(max_length=500, help_text="Relative to MEDIASUITE_CHANNELS_DIR.")
     display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    number = serializers.IntegerField(min_value=1, max_value=99999, required=False, allow_null=True)
+    number = serializers.IntegerField(min_value=1, max_value=MAX_NUMBER, required=False, allow_null=True,
+                                      help_text="Unique; left out, the channel gets the next free number.")
     logo = serializers.URLField(required=False, allow_blank=True)
     group = serializers.CharField(max_length=100, required=False, allow_blank=True)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False,
@@ -109,6 +116,8 @@ class ChannelWriteSerializer(serializers.Serializer):
 
 class ChannelChangeSerializer(ChannelWriteSerializer):
     name = None
+    number = serializers.IntegerField(min_value=1, max_value=MAX_NUMBER, required=False,
+                                      help_text="Unique among the channels.")
 
     def __init__(self, *args, **kwargs):
         kwargs["partial"] = True
@@ -131,3 +140,36 @@ class RestartAllSerializer(serializers.Serializer):
     channels = serializers.ListField(child=serializers.CharField())
     skipped = serializers.DictField(child=serializers.CharField(),
                                     help_text="Channels not restarted, with the reason.")
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    start = serializers.DateTimeField()
+    stop = serializers.DateTimeField()
+    file = serializers.CharField(allow_null=True, help_text="The file played; null when nothing is known.")
+    url = serializers.CharField(help_text="The page of the file (the channel's page, at the file).")
+
+
+class GuideChannelSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    group = serializers.CharField()
+    logo = serializers.CharField(help_text="The logo's URL ('' when none).")
+    url = serializers.CharField()
+    programmes = ProgrammeSerializer(many=True)
+
+
+class GuideSerializer(serializers.Serializer):
+    now = serializers.DateTimeField()
+    hours = serializers.FloatField()
+    channels = GuideChannelSerializer(many=True)
+
+
+class GuideQuerySerializer(serializers.Serializer):
+    hours = serializers.FloatField(min_value=0.5, max_value=24, default=3,
+                                   help_text="How many hours from now (0.5 to 24).")
+
+
+class LogoSerializer(serializers.Serializer):
+    logo = serializers.FileField(help_text="A PNG, JPEG, GIF or WebP image of at most 2 MiB.")

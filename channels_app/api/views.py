@@ -4,17 +4,21 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from mediasuite.api.errors import ErrorSerializer
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission
 
-from .. import catalog, playout, selection, viewers
+from .. import catalog, listings, logos, playout, selection, viewers
 from ..models import Channel, Delivery, VideoFile
 from .serializers import (
     ChannelChangeSerializer,
     ChannelStatusSerializer,
     ChannelWriteSerializer,
+    GuideQuerySerializer,
+    GuideSerializer,
+    LogoSerializer,
     PlaySerializer,
     RestartAllSerializer,
     RestartSerializer,
@@ -47,7 +51,8 @@ class ChannelViewSet(viewsets.GenericViewSet):
     pagination_class = None
     policy_actions = {"restart": "change", "play": "change", "start": "change", "stop": "change",
                       "restart_all": "change", "create": "add", "partial_update": "change",
-                      "destroy": "delete", "channel_status": "view", "files": "view"}
+                      "destroy": "delete", "channel_status": "view", "files": "view", "guide": "view",
+                      "logo": "change"}
     extra_error_codes = ("409",)
 
     def get_queryset(self):
@@ -164,3 +169,28 @@ class ChannelViewSet(viewsets.GenericViewSet):
                 skipped[channel.name] = str(exc)
         return Response({"status": "restarting", "channels": restarted, "skipped": skipped},
                         status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(parameters=[GuideQuerySerializer], responses={200: GuideSerializer, 400: ErrorSerializer},
+                   summary="What every channel plays from now, for the guide grid (the XMLTV's schedule)")
+    @action(detail=False, methods=["get"])
+    def guide(self, request):
+        query = GuideQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        channels = list(self.filter_queryset(self.get_queryset()))
+        return Response(GuideSerializer(listings.grid(channels, query.validated_data["hours"])).data)
+
+    @extend_schema(methods=["POST"], request={"multipart/form-data": LogoSerializer},
+                   responses={200: ChannelStatusSerializer, 400: ErrorSerializer, **ERRORS},
+                   summary="Upload the channel's logo (checked and stored as PNG)")
+    @extend_schema(methods=["DELETE"], request=None, responses={200: ChannelStatusSerializer, **ERRORS},
+                   summary="Remove the uploaded logo (the logo URL, if any, is used again)")
+    @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser])
+    def logo(self, request, name=None):
+        channel = self.get_object()
+        if request.method == "DELETE":
+            logos.remove(request.user, channel)
+            return self._status(channel)
+        upload = LogoSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        logos.upload(request.user, channel, upload.validated_data["logo"].read(logos.MOST_BYTES + 1))
+        return self._status(channel)

@@ -173,3 +173,31 @@ def test_users_cannot_revoke_other_tokens(people, client):
     assert mine.key[:6] in page and theirs.key[:6] not in page
     client.post(f"/admin/channels_app/accesstoken/{theirs.pk}/delete/", {"post": "yes"})
     assert AccessToken.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_logo_uploaded_in_the_admin_is_checked_then_stored(people, client, make_channel):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    news = make_channel("news")
+    client.force_login(people["super"])
+    form = {"display_name": "News", "folder": "news", "mode": "series", "number": str(news.number),
+            "logo": "", "group": "", **NO_FILES}
+    bad = client.post(f"{LIST}{news.pk}/change/", {
+        **form, "logo_upload": SimpleUploadedFile("logo.png", b"not an image", "image/png")})
+    assert bad.status_code == 200 and "not an image that can be read" in bad.content.decode()
+    news.refresh_from_db()
+    assert (news.display_name, news.logo_image) == ("", "")  # nothing changed
+    image = io.BytesIO()
+    Image.new("RGB", (300, 300), "blue").save(image, "PNG")
+    good = client.post(f"{LIST}{news.pk}/change/", {
+        **form, "logo_upload": SimpleUploadedFile("logo.png", image.getvalue(), "image/png")})
+    assert good.status_code == 302, good.content.decode()[:2000]
+    news.refresh_from_db()
+    assert news.display_name == "News" and news.logo_image.startswith("news-")
+    assert client.post(f"{LIST}{news.pk}/change/", {**form, "number": ""}).status_code == 200  # keeps one
+    client.post(f"{LIST}{news.pk}/change/", {**form, "remove_logo": "on"})
+    news.refresh_from_db()
+    assert news.logo_image == ""

@@ -144,7 +144,7 @@ def test_an_edit_to_a_folder_without_playable_video_saves_nothing(channel, chann
                                                   format="json")
     assert response.status_code == 400 and "no playable video" in response.json()["fields"]["folder"][0]
     channel.refresh_from_db()
-    assert (channel.folder, channel.number, channel.restart_requested_at) == ("news", None, None)
+    assert (channel.folder, channel.number, channel.restart_requested_at) == ("news", 1, None)
     assert sorted(channel.files.filter(present=True).values_list("name", flat=True)) == \
         ["a.mp4", "b.mp4", "c.mp4"]
 

@@ -31,8 +31,9 @@ def test_playlist_needs_a_valid_token(news, people):
     assert response.status_code == 200 and response["Content-Type"].startswith("audio/x-mpegurl")
     text = response.content.decode()
     assert text.startswith(f'#EXTM3U url-tvg="http://testserver/xmltv.xml?token={token}"')
-    assert ('#EXTINF:-1 tvg-id="news" tvg-name="News 24" tvg-logo="http://logo.example/n.png" tvg-chno="5" '
-            'channel-number="5" group-title="Info",News 24') in text
+    assert (f'#EXTINF:-1 tvg-id="news.{news.pk}.mediasuite" tvg-name="News 24" '
+            'tvg-logo="http://logo.example/n.png" tvg-chno="5" channel-number="5" '
+            'group-title="Info",News 24') in text
     assert f"http://testserver/hls/news/live.m3u8?token={token}" in text
     AccessToken.objects.filter(user=people["player"]).delete()  # revoked in the admin
     assert client.get(f"/playlist.m3u?token={token}").status_code == 401
@@ -73,7 +74,7 @@ def test_xmltv_guide_follows_the_cursor(news, people):
     response = Client().get(f"/xmltv.xml?token={token}")
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     root = ET.fromstring(response.content)
-    assert root.find("channel").get("id") == "news"
+    assert root.find("channel").get("id") == f"news.{news.pk}.mediasuite"
     titles = [p.find("title").text for p in root.findall("programme")]
     assert titles[:4] == ["a", "b", "c", "a"]  # series: now, next, and on for 24 h
     assert len(titles) > 1000

@@ -16,11 +16,14 @@ access_logger = logging.getLogger("mediasuite.access")
 
 # Query parameters that carry a credential (channel and preview tokens, API keys).
 _SECRET_PARAMS = re.compile(r"(?i)\b(token|access|key|api_key|apikey|password)=[^&\s\"]*")
+# Path segments that carry one: the channel access token in the tuner's base URL (/hdhr/<token>/...).
+_SECRET_PATHS = re.compile(r"(/hdhr/)[^/\s\"?]+")
 _FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-port", b"x-real-ip")
 
 
 def redact(line: str) -> str:
-    """`line` with the value of every credential-bearing query parameter replaced."""
+    """`line` with the value of every credential-bearing query parameter or path segment replaced."""
+    line = _SECRET_PATHS.sub(lambda m: f"{m.group(1)}[redacted]", line)
     return _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=[redacted]", line)
 
 
