@@ -8,6 +8,7 @@ order for a series channel and from the channel's kept plan for a random one
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
@@ -15,10 +16,15 @@ from django.utils import timezone
 from mediasuite.text import one_line
 
 from . import logos, plan, playout, selection
-from .delivery import _query
 from .models import Channel, Mode, VideoFile
 
 GUIDE_HOURS = 24
+
+
+def query_string(token: str | None, **extra) -> str:
+    """`?token=...&<extra>` for a player URL (empty values left out), or ''."""
+    params = {**({"token": token} if token else {}), **{k: v for k, v in extra.items() if v}}
+    return f"?{urlencode(params)}" if params else ""
 
 
 @dataclass(frozen=True)
@@ -84,17 +90,17 @@ def display_names(channel: Channel) -> list[str]:
 
 
 def m3u(channels, base: str, token: str | None) -> str:
-    lines = [f'#EXTM3U url-tvg="{base}/xmltv.xml{_query(token)}"']
+    lines = [f'#EXTM3U url-tvg="{base}/xmltv.xml{query_string(token)}"']
     for channel in channels:
         attrs = [f'tvg-id="{guide_id(channel)}"', f'tvg-name="{_attr(channel.title)}"']
-        logo = logos.url(channel, base, _query(token))
+        logo = logos.url(channel, base, query_string(token))
         if logo:
             attrs.append(f'tvg-logo="{_attr(logo)}"')
         if channel.number is not None:
             attrs += [f'tvg-chno="{channel.number}"', f'channel-number="{channel.number}"']
         attrs.append(f'group-title="{_attr(channel.group or "MediaSuite")}"')
         lines.append(f"#EXTINF:-1 {' '.join(attrs)},{one_line(channel.title)}")
-        lines.append(f"{base}/hls/{channel.name}/live.m3u8{_query(token)}")
+        lines.append(f"{base}/hls/{channel.name}/live.m3u8{query_string(token)}")
     return "\n".join(lines) + "\n"
 
 
@@ -118,7 +124,7 @@ def xmltv(channels, base: str, token: str | None = None) -> str:
            '<tv generator-info-name="MediaSuite">']
     for channel in channels:
         names = "".join(f"<display-name>{_xml(name)}</display-name>" for name in display_names(channel))
-        logo = logos.url(channel, base, _query(token))
+        logo = logos.url(channel, base, query_string(token))
         icon = f"<icon src={quoteattr(one_line(logo))}/>" if logo else ""
         out.append(f"  <channel id={quoteattr(guide_id(channel))}>{names}{icon}</channel>")
     for channel in channels:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from mediasuite.models import Desired
 
-from . import delivery, hls, listings, logos, paths, viewers
+from . import hls, listings, logos, paths, viewers
 from .api.views import channels_queryset
 from .models import Channel
 
@@ -107,7 +107,7 @@ def live(request, user, token, name):
     """A multivariant playlist naming one playback session (v=) for the viewer counts."""
     channel = _channel(name)
     session = viewers.open_session(channel, user, preview=request.GET.get("preview") == "1")
-    query = delivery._query(token, v=session.key)
+    query = listings.query_string(token, v=session.key)
     reference = channel.files.filter(delivery="copy").exclude(duration=None).first()
     bandwidth = 2_000_000
     if reference and reference.duration:
@@ -129,7 +129,7 @@ def media_playlist(request, user, token, name):
     except OSError:
         return HttpResponse(f"Channel {name} is not playing yet; try again in a few seconds.\n", status=404,
                             content_type="text/plain")
-    query = delivery._query(token, v=request.GET.get("v", "")[:32])
+    query = listings.query_string(token, v=request.GET.get("v", "")[:32])
     lines = [line + query if line and not line.startswith("#") else line for line in text.splitlines()]
     response = HttpResponse("\n".join(lines) + "\n", content_type=M3U8)
     response["Cache-Control"] = "no-cache, no-store"
