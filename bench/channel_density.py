@@ -144,9 +144,10 @@ def main():
     web = start("runweb", "--port", str(port), label="web", data=data,
                 env={"MEDIASUITE_CHANNELS_OPEN_ACCESS": "true"})
     base = f"http://127.0.0.1:{port}"
-    from rest_framework.authtoken.models import Token
+    from mediasuite.accounts import api_token
 
-    token = Token.objects.create(user=User.objects.get(username="bench")).key
+    bench_user = User.objects.get(username="bench")
+    token = api_token(bench_user, bench_user)
     opener = urllib.request.build_opener()
     opener.addheaders = [("Authorization", f"Token {token}")]
     urllib.request.install_opener(opener)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import pages, views
-from .api.urls import router
+from .api import urls as api_urls
 
 urlpatterns = [
     path("playlist.m3u", views.playlist, name="channels-playlist"),
@@ -12,4 +12,4 @@ urlpatterns = [
     path("channels/", pages.dashboard, name="channels-dashboard"),
     path("channels/<str:name>/", pages.detail, name="channel-page"),
 ]
-api_urlpatterns = router.urls
+api_urlpatterns = api_urls.urlpatterns

@@ -60,10 +60,9 @@ def api():
 
     class Client(APIClient):
         def as_user(self, user):
-            from rest_framework.authtoken.models import Token
+            from mediasuite.accounts import api_token
 
-            token, _ = Token.objects.get_or_create(user=user)
-            self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            self.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user, user)}")
             return self
 
     return Client()
