@@ -221,11 +221,3 @@ def sign_in(page, base: str, username: str, next_path: str = "/"):
 def login(page, web):
     """login(user) signs `user` in through the real login page of the `web` process."""
     return lambda user, next_path="/": sign_in(page, web, user.username, next_path)
-
-
-@pytest.fixture(autouse=True)
-def _forget_failed_sign_ins():
-    """Failed sign-ins are counted per address (127.0.0.1 for every test) in the cache: start from none."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -66,3 +66,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.club}"
+
+
+class SignInFailure(models.Model):
+    """One failed password, counted under an account or an address (`mediasuite/logins.py`).
+
+    In the database so that every web process and node counts together;
+    rows older than the window are deleted as new failures arrive.
+    """
+
+    scope = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"failed sign-in for {self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"
