@@ -48,7 +48,7 @@ def test_tokens_stored_in_clear_keep_working_after_the_migrations(people, api, c
     player, admin = people["player"], people["admin"]
     Token.objects.create(user=player, key="0123456789abcdef0123456789abcdef01234567")
     AccessToken.objects.create(user=admin, key="old-clear-channel-token-0123456789")
-    _migration("mediasuite", "0005_tokens_hashed_sign_in_failures").hash_tokens(apps, None)
+    _migration("mediasuite", "0005_tokens_hashed_sign_ins_names").hash_tokens(apps, None)
     _migration("channels_app", "0005_access_tokens_hashed").hash_tokens(apps, None)
     assert not _stored_anywhere("0123456789abcdef0123456789abcdef01234567")
     assert not _stored_anywhere("old-clear-channel-token-0123456789")

@@ -1,11 +1,14 @@
 """API tokens stored in clear become their digests (mediasuite/keys.py): they keep authenticating
 (irreversible by nature: a digest cannot be turned back into the token). Failed sign-ins are counted
-in the database, shared by every web process (mediasuite/logins.py).
+in the database, shared by every web process (mediasuite/logins.py). Club and people's names refuse
+control characters.
 """
 
 import hashlib
 
 from django.db import migrations, models
+
+import mediasuite.text
 
 DIGEST_LENGTH = 40  # mediasuite.keys.DIGEST_LENGTH, copied: a migration does not follow later code
 
@@ -36,6 +39,24 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["scope", "at"], name="mediasuite__scope_b0de4b_idx"),
                             models.Index(fields=["at"], name="mediasuite__at_4c82f2_idx")],
             },
+        ),
+        migrations.AlterField(
+            model_name="club",
+            name="name",
+            field=models.CharField(max_length=120, unique=True,
+                                   validators=[mediasuite.text.refuse_control_characters]),
+        ),
+        migrations.AlterField(
+            model_name="user",
+            name="first_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="first name",
+                                   validators=[mediasuite.text.refuse_control_characters]),
+        ),
+        migrations.AlterField(
+            model_name="user",
+            name="last_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="last name",
+                                   validators=[mediasuite.text.refuse_control_characters]),
         ),
         migrations.RunPython(hash_tokens, migrations.RunPython.noop, elidable=False),
     ]
