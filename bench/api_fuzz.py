@@ -28,7 +28,9 @@ EXCLUDED = {("POST", "/api/system/update")}
 
 
 def world():
-    from mediasuite.accounts import api_token
+    from rest_framework.authtoken.models import Token
+
+    from mediasuite.accounts import insert_api_token
     from mediasuite.models import Club, Membership, User
     from mediasuite.roles import Role
     from recorder.models import Court
@@ -43,7 +45,7 @@ def world():
         user = User.objects.create_user(name, password="fuzz-pass-123", role=role)
         for club in clubs:
             Membership.objects.create(user=user, club=club)
-        callers[name] = {"Authorization": f"Token {api_token(user, user)}"}
+        callers[name] = {"Authorization": f"Token {insert_api_token(Token(user=user))}"}
     return callers
 
 

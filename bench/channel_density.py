@@ -144,10 +144,11 @@ def main():
     web = start("runweb", "--port", str(port), label="web", data=data,
                 env={"MEDIASUITE_CHANNELS_OPEN_ACCESS": "true"})
     base = f"http://127.0.0.1:{port}"
-    from mediasuite.accounts import api_token
+    from rest_framework.authtoken.models import Token
 
-    bench_user = User.objects.get(username="bench")
-    token = api_token(bench_user, bench_user)
+    from mediasuite.accounts import insert_api_token
+
+    token = insert_api_token(Token(user=User.objects.get(username="bench")))
     opener = urllib.request.build_opener()
     opener.addheaders = [("Authorization", f"Token {token}")]
     urllib.request.install_opener(opener)

@@ -60,6 +60,9 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         self.grant = access.grant(user, credential=self._session_lasts())
         self.policy = policy_for(Event)
         self.audience = await self._audience()
+        if self.audience is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         follower = get_follower()
         self.follower = follower
         self.sub, start = await follower.subscribe()
@@ -129,17 +132,19 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         """Close the socket within ACCESS_RECHECK_SECONDS of the user's access going or changing."""
         while True:
             await asyncio.sleep(access.every())
-            if not await database_sync_to_async(self.grant.holds)():
+            audience = await self._audience() if await database_sync_to_async(self.grant.holds)() else None
+            if audience is None:
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
-            if await self._audience() != self.audience:
+            if audience != self.audience:
                 await self.close(code=CLOSE_ACCESS_CHANGED)
                 return
 
     @database_sync_to_async
     def _audience(self):
-        """The user's role and clubs as they are now."""
-        return self.policy.audience(User.objects.get(pk=self.user.pk))
+        """The user's role and clubs as they are now; None once the account is gone."""
+        user = User.objects.filter(pk=self.user.pk).first()
+        return self.policy.audience(user) if user is not None else None
 
     def _session_lasts(self):
         """The check that the browser session this socket was opened with still exists (not signed out)."""

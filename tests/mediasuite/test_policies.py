@@ -100,7 +100,7 @@ def club_a_objects(people, club):
     session = CameraSession.objects.create(session_id="sess_1_1700000001", court=court, user=player)
     unit = Unit.objects.create(name="cam-1", kind="camera-proxy", club=club, owner=player)
     channel = Channel.objects.create(name="news", folder="news")
-    accounts.api_token(player, player)
+    accounts.insert_api_token(Token(user=player))
     return {
         Club: club,
         Membership: Membership.objects.get(user=player, club=club),
