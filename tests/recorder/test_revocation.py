@@ -46,6 +46,9 @@ def test_revocation_cuts_open_previews(spawn, supervisor, court, club, people, m
     player = people["player"]
     session = sessions.create(player, court)
     url = f"{base}/api/preview/{session.session_id}/stream.mjpeg"
+    probe = url.replace("stream.mjpeg", f"snapshot.jpg?token={preview_token(player, session.session_id)}")
+    wait_for(lambda: requests.get(probe, timeout=10).status_code == 200, timeout=60,
+             message="the court's camera proxy to serve frames")
     second_admin = make_user("bea", Role.CLUB_ADMIN, [club])
     api_token = accounts.api_token(people["super"], people["super"])
     watchers = {
