@@ -46,7 +46,7 @@ class ItemsQuerySerializer(Strict):
     libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                       max_length=50, help_text="Plex library keys; default: all.")
     title = OneLine(max_length=200, required=False, allow_blank=True,
-                                  help_text="In the title, original title or sort title.")
+                    help_text="In the title, original title or sort title.")
     year = serializers.IntegerField(min_value=1870, max_value=2200, required=False, allow_null=True)
     watched = serializers.ChoiceField(["all", "not_started", "in_progress", "watched"], required=False)
     date_field = serializers.ChoiceField(["added", "viewed"], required=False)
@@ -63,7 +63,7 @@ class ItemsQuerySerializer(Strict):
     resolution = OneLine(max_length=10, required=False, allow_blank=True)
     studio = OneLine(max_length=200, required=False, allow_blank=True)
     root_folder = OneLine(max_length=1000, required=False, allow_blank=True,
-                                        help_text="A root folder of Sonarr or Radarr.")
+                          help_text="A root folder of Sonarr or Radarr.")
     rating = serializers.ChoiceField(["", "rated", "not_rated", "gte", "lte", "eq"], required=False)
     rating_value = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
     sort = serializers.ChoiceField(list(listing.SORTS), required=False)

@@ -67,7 +67,7 @@ class MediaSerializer(serializers.Serializer):
 
 class TorrentAddSerializer(MediaSerializer):
     magnet = OneLine(max_length=8000, required=False, allow_blank=True,
-                                   help_text="magnet:?xt=urn:btih:... (or give torrent_file)")
+                     help_text="magnet:?xt=urn:btih:... (or give torrent_file)")
     torrent_file = serializers.CharField(required=False, allow_blank=True, max_length=20_000_000,
                                          help_text="The .torrent file, base64-encoded.")
 
@@ -166,7 +166,7 @@ Operator = policy_allows(Torrent, "add", "Only a super admin may use the seedbox
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=200)
+    q = OneLine(max_length=200)
     type = serializers.ChoiceField(choices=MediaType.choices)
 
 
@@ -208,8 +208,8 @@ class SearchView(APIView):
 
 
 class MediaSearchView(SearchView):
-    @extend_schema(parameters=[SearchQuerySerializer], responses={200: MediaResultSerializer(many=True),
-                                                                  **GATEWAY})
+    @extend_schema(parameters=[SearchQuerySerializer],
+                   responses={200: MediaResultSerializer(many=True), 400: ErrorSerializer, **GATEWAY})
     def get(self, request):
         """Movies from TMDB (type=movie) or series from TVDB (type=series), each with its external id."""
         query = self.query(request)
@@ -218,7 +218,7 @@ class MediaSearchView(SearchView):
 
 class ReleaseSearchView(SearchView):
     @extend_schema(parameters=[SearchQuerySerializer],
-                   responses={200: ReleaseSerializer(many=True), **GATEWAY})
+                   responses={200: ReleaseSerializer(many=True), 400: ErrorSerializer, **GATEWAY})
     def get(self, request):
         """Releases from the Torznab indexer (Prowlarr/Jackett)."""
         query = self.query(request)
