@@ -26,7 +26,7 @@ def signed_in(path, response) -> bool:
 
 @pytest.mark.parametrize("path", ENTRY_POINTS)
 def test_ten_wrong_passwords_lock_the_account_until_the_window_passes(path, people, settings, caplog):
-    settings.LOGIN_FAILURE_WINDOW = 3.0
+    settings.LOGIN_FAILURE_WINDOW = 6.0  # ten sign-ins fit in it even on a loaded machine
     user = people["super"]
     with caplog.at_level(logging.WARNING, logger="mediasuite.accounts"):
         for _ in range(10):
@@ -37,7 +37,8 @@ def test_ten_wrong_passwords_lock_the_account_until_the_window_passes(path, peop
     text = refused.json()["error"] if path.startswith("/api/") else refused.content.decode()
     assert "try again in" in text
     if path.startswith("/api/"):
-        assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 4
+        retry = int(refused["Retry-After"])
+        assert refused.status_code == 429 and 1 <= retry <= settings.LOGIN_FAILURE_WINDOW + 1
     time.sleep(settings.LOGIN_FAILURE_WINDOW)  # the window itself is what is tested
     assert signed_in(path, sign_in(path, user.username, PASSWORD))
 
