@@ -30,6 +30,7 @@ EXCLUDED = {("POST", "/api/system/update")}
 def world():
     from rest_framework.authtoken.models import Token
 
+    from mediasuite.accounts import insert_api_token
     from mediasuite.models import Club, Membership, User
     from mediasuite.roles import Role
     from recorder.models import Court
@@ -44,7 +45,7 @@ def world():
         user = User.objects.create_user(name, password="fuzz-pass-123", role=role)
         for club in clubs:
             Membership.objects.create(user=user, club=club)
-        callers[name] = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        callers[name] = {"Authorization": f"Token {insert_api_token(Token(user=user))}"}
     return callers
 
 

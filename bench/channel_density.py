@@ -146,7 +146,9 @@ def main():
     base = f"http://127.0.0.1:{port}"
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=User.objects.get(username="bench")).key
+    from mediasuite.accounts import insert_api_token
+
+    token = insert_api_token(Token(user=User.objects.get(username="bench")))
     opener = urllib.request.build_opener()
     opener.addheaders = [("Authorization", f"Token {token}")]
     urllib.request.install_opener(opener)

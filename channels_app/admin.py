@@ -224,10 +224,10 @@ class AccessTokenAdmin(PolicyAdmin):
     """Players' access tokens: revoke (delete) or regenerate; nobody types a key by hand."""
 
     domain = tokens
-    list_display = ("user", "key_start", "created_at")
+    list_display = ("user", "digest_start", "created_at")
     list_select_related = ("user",)
     search_fields = ("user__username",)
-    fields = ("user", "key_start", "created_at")
+    fields = ("user", "digest_start", "created_at")
     readonly_fields = fields
     actions = ["regenerate_tokens"]
 
@@ -237,8 +237,8 @@ class AccessTokenAdmin(PolicyAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="key")
-    def key_start(self, obj):
+    @admin.display(description="digest (the token itself is not stored)")
+    def digest_start(self, obj):
         return f"{obj.key[:6]}…"
 
     def delete_model(self, request, obj):

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
+from mediasuite import keys
 from mediasuite.text import refuse_control_characters
 
 
@@ -162,15 +164,32 @@ def new_key() -> str:
 
 
 class AccessToken(models.Model):
-    """The per-user key that players put in playlist, guide and stream URLs (they cannot log in)."""
+    """The per-user token that players put in playlist, guide and stream URLs (they cannot log in).
+
+    `key` holds the token's digest, never the token (`mediasuite.keys`): the
+    token is derived from the user and `created_at` under the secret key.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="channel_token")
-    key = models.CharField(max_length=64, unique=True, default=new_key)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "channel access token"
 
     def __str__(self):
-        return f"{self.user}: {self.key[:6]}…"
+        return f"channel access token of {self.user}"
+
+    def secret(self) -> str:
+        """The token to put in URLs; "" for one stored before tokens were hashed (it works, unshowable)."""
+        return keys.shown(PURPOSE, self.user_id, self.created_at, self.key)
+
+
+PURPOSE = "channels"
+
+
+def token_fields(user_id: int) -> dict:
+    """`key` and `created_at` of a new token of `user_id`."""
+    made_at = timezone.now()
+    return {"key": keys.digest(keys.derive(PURPOSE, user_id, made_at)), "created_at": made_at}

@@ -34,9 +34,15 @@ def _base(request) -> str:
     return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
 
 
-def _player_urls(request, channel: Channel | None = None) -> dict:
-    """The URLs a player (VLC, Kodi) needs, carrying the user's own access token."""
-    key = viewers.token_for(request.user).key
+def player_urls(request, channel: Channel | None = None) -> dict:
+    """The URLs a player (VLC, Kodi) needs, carrying the user's own access token.
+
+    A token stored before tokens were hashed cannot be shown: no URLs then,
+    and `token_unshowable` for the page to offer a new one.
+    """
+    key = viewers.token_for(request.user).secret()
+    if not key:
+        return {"token_unshowable": True}
     base = _base(request)
     urls = {"m3u_url": f"{base}{reverse('channels-playlist')}?token={key}",
             "xmltv_url": f"{base}{reverse('channels-guide')}?token={key}"}
@@ -68,7 +74,7 @@ def dashboard(request):
         "statuses": {item["name"]: item for item in data},
         "can_control": policy_for(Channel).allows(request.user, "change"),
         "live_after": live_after,
-        **_player_urls(request),
+        **player_urls(request),
     })
 
 
@@ -93,7 +99,7 @@ def detail(request, name):
         "history_kinds": HISTORY_KINDS,
         "can_control": policy_for(Channel).allows(request.user, "change", channel),
         "live_after": live_after,
-        **_player_urls(request, channel),
+        **player_urls(request, channel),
     })
 
 
@@ -108,5 +114,5 @@ def guide_page(request):
         "guide": GuideSerializer(listings.grid(channels, hours)).data,
         "spans": GUIDE_PAGE_SPANS,
         "live_after": live_after,
-        **_player_urls(request),
+        **player_urls(request),
     })

@@ -21,9 +21,9 @@ class VideoFilePolicy(Policy):
 
 @register(AccessToken)
 class AccessTokenPolicy(Policy):
-    """A user sees their own token; the operator manages all of them."""
+    """A user sees and regenerates their own token; the operator manages all of them."""
 
     def scope(self, user, role, action):
         from django.db.models import Q
 
-        return Q(user=user) if action == "view" else NOTHING
+        return Q(user=user) if action in ("view", "change") else NOTHING

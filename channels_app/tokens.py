@@ -1,8 +1,10 @@
-"""Channel access tokens: revoke and regenerate (the admin's actions), each with its Event.
+"""Channel access tokens: revoke and regenerate (the admin's actions, and a user's own), each with its Event.
 
 A token is created on first use by viewers.token_for(); revoking deletes it,
 so every playlist, guide and stream URL carrying it stops working at once; the
-user gets a new one the next time they open the channels page.
+user gets a new one the next time they open the channels page. The database
+holds the token's digest only (`mediasuite.keys`); `token.secret()` is the
+token itself.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.db import transaction
 from mediasuite import events
 from mediasuite.policies import policy_for
 
-from .models import AccessToken, new_key
+from .models import AccessToken, token_fields
 
 
 def _check(actor, action, token):
@@ -32,8 +34,9 @@ def regenerate(actor, token: AccessToken) -> AccessToken:
     """A new key for the same user: URLs with the old one stop working."""
     _check(actor, "change", token)
     with transaction.atomic():
-        token.key = new_key()
-        AccessToken.objects.filter(pk=token.pk).update(key=token.key)
+        fields = token_fields(token.user_id)
+        AccessToken.objects.filter(pk=token.pk).update(**fields)
+        token.key, token.created_at = fields["key"], fields["created_at"]
         events.record("channel_token.regenerated", token, owner=token.user, actor=actor,
                       message=f"Channel access token of {token.user} regenerated",
                       payload={"user": token.user.get_username()})

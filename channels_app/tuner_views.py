@@ -13,6 +13,8 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from mediasuite import access
+
 from . import paths, tuner, viewers
 from .models import Channel
 
@@ -31,7 +33,8 @@ def _refused(message: str, status: int = 401) -> HttpResponse:
 
 
 def _access(request, token: str | None):
-    """(user or None, base URL of the tuner) or an HttpResponse refusing the request."""
+    """(user or None, base URL of the tuner, the grant its streams are cut by), or an HttpResponse refusing
+    the request."""
     public = settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
     token = token or request.GET.get("token")
     if token:
@@ -39,11 +42,15 @@ def _access(request, token: str | None):
         if user is None:
             return _refused("This access token is unknown or was revoked; copy the tuner address again "
                             "from the channels page.")
-        return user, f"{public}/hdhr/{token}"
+        # The token outlives a password change; its revocation or the account's end cuts the stream.
+        held = access.grant(user, password=False,
+                            credential=lambda: viewers.user_for_token(token) is not None)
+        return user, f"{public}/hdhr/{token}", held
     if request.user.is_authenticated:
-        return request.user, f"{public}/hdhr/{viewers.token_for(request.user).key}"
+        key = viewers.token_for(request.user).secret()
+        return request.user, f"{public}/hdhr/{key}" if key else public, access.of_request(request)
     if settings.CHANNELS_OPEN_ACCESS:
-        return None, public
+        return None, public, access.grant(None)
     return _refused("Add the tuner as <server>/hdhr/<your channel access token> (shown on the channels "
                     "page), or sign in.")
 
@@ -53,7 +60,8 @@ def _tuner_view(view):
         granted = _access(request, token)
         if isinstance(granted, HttpResponse):
             return granted
-        return view(request, *granted, **kwargs)
+        user, base, request.tuner_grant = granted
+        return view(request, user, base, **kwargs)
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return require_GET(wrapper)
@@ -112,7 +120,8 @@ def stream(request, user, base, number):
                             "or raise the tuner count in Settings → Connections.", 503)
         response["X-HDHomeRun-Error"] = tuner.BUSY_ERROR
         return response
-    response = StreamingHttpResponse(_segments(channel, session.pk), content_type="video/mp2t")
+    chunks = access.until_revoked(_segments(channel, session.pk), request.tuner_grant)
+    response = StreamingHttpResponse(chunks, content_type="video/mp2t")
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
     return response

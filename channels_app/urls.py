@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import pages, tuner_views, views
-from .api.urls import router
+from .api import urls as api_urls
 
 tuner_patterns = [
     path("discover.json", tuner_views.discover, name="tuner-discover"),
@@ -25,4 +25,4 @@ urlpatterns = [
     path("channels/<str:name>/logo/<str:image>", views.logo, name="channel-logo"),
     path("guide/", pages.guide_page, name="channels-guide-page"),
 ]
-api_urlpatterns = router.urls
+api_urlpatterns = api_urls.urlpatterns

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import AccessToken, Channel, ViewerSession, new_key
+from mediasuite import keys
+
+from .models import AccessToken, Channel, ViewerSession, new_key, token_fields
 
 
 def window_start():
@@ -51,11 +53,14 @@ def forget_idle(hours: int = 24) -> int:
 
 
 def token_for(user) -> AccessToken:
-    return AccessToken.objects.get_or_create(user=user)[0]
+    """The user's channel access token, made on first use (`.secret()` is what URLs carry)."""
+    return AccessToken.objects.get_or_create(user=user, defaults=token_fields(user.pk))[0]
 
 
 def user_for_token(key) -> object | None:
+    """The active user whose channel access token is `key` (found by digest, compared in constant time)."""
     if not isinstance(key, str) or not key or len(key) > 64 or not key.isprintable():
         return None  # a NUL would not even reach the database (PostgreSQL refuses it in text)
-    token = AccessToken.objects.select_related("user").filter(key=key, user__is_active=True).first()
-    return token.user if token else None
+    token = (AccessToken.objects.select_related("user")
+             .filter(key=keys.digest(key), user__is_active=True).first())
+    return token.user if token is not None and keys.same(key, token.key) else None

@@ -73,9 +73,10 @@ def _base(request) -> str:
 
 
 def _user_token(user, token):
+    """The token the URLs repeat: the request's, else the signed-in user's (none when it cannot be shown)."""
     if token or user is None:
         return token
-    return viewers.token_for(user).key
+    return viewers.token_for(user).secret() or None
 
 
 @_guarded

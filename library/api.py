@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer, error_response
+from mediasuite.api.fields import OneLine
 from mediasuite.clients import arr
 from mediasuite.clients.plex import Plex, PlexNotFound
 from mediasuite.policies import policy_for
@@ -45,25 +46,25 @@ class ItemsQuerySerializer(Strict):
                                          "the one chosen last, else the owner.")
     libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                       max_length=50, help_text="Plex library keys; default: all.")
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  help_text="In the title, original title or sort title.")
+    title = OneLine(max_length=200, required=False, allow_blank=True,
+                    help_text="In the title, original title or sort title.")
     year = serializers.IntegerField(min_value=1870, max_value=2200, required=False, allow_null=True)
     watched = serializers.ChoiceField(["all", "not_started", "in_progress", "watched"], required=False)
     date_field = serializers.ChoiceField(["added", "viewed"], required=False)
     date = serializers.ChoiceField(PERIODS, required=False, allow_blank=True)
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
-    genres = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
+    genres = serializers.ListField(child=OneLine(max_length=100), required=False, max_length=20)
     genres_mode = serializers.ChoiceField(["any", "all"], required=False)
-    collections = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+    collections = serializers.ListField(child=OneLine(max_length=200), required=False,
                                         max_length=20, help_text="In any of these collections.")
-    actor = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    director = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    writer = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    resolution = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    studio = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    root_folder = serializers.CharField(max_length=1000, required=False, allow_blank=True,
-                                        help_text="A root folder of Sonarr or Radarr.")
+    actor = OneLine(max_length=200, required=False, allow_blank=True)
+    director = OneLine(max_length=200, required=False, allow_blank=True)
+    writer = OneLine(max_length=200, required=False, allow_blank=True)
+    resolution = OneLine(max_length=10, required=False, allow_blank=True)
+    studio = OneLine(max_length=200, required=False, allow_blank=True)
+    root_folder = OneLine(max_length=1000, required=False, allow_blank=True,
+                          help_text="A root folder of Sonarr or Radarr.")
     rating = serializers.ChoiceField(["", "rated", "not_rated", "gte", "lte", "eq"], required=False)
     rating_value = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
     sort = serializers.ChoiceField(list(index.KEYS), required=False, help_text="Any column, across pages.")

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import events, vault
+from .text import refuse_control_characters
 
 logger = logging.getLogger("mediasuite.config")
 
@@ -55,6 +56,11 @@ class Field:
             return ""
         if "\x00" in value or len(value) > 16384:
             raise ValidationError({self.name: "Too long or not text."})
+        if self.kind != KEY:  # a key is a multi-line PEM; every other value is one line
+            try:
+                refuse_control_characters(value)
+            except ValidationError as exc:
+                raise ValidationError({self.name: exc.messages}) from None
         if self.kind == URL and "://" not in value:
             raise ValidationError({self.name: f"{self.label} is a URL, e.g. http://host:port."})
         if self.kind == NUMBER and not (value.isdigit() and 0 < int(value) < 65536):

@@ -1,7 +1,9 @@
 """Sign-ins throttled per account and per address: one rule for the API token, the site and the admin.
 
 Each failed password is counted twice, under the username and under the
-client's address, in the cache for `LOGIN_FAILURE_WINDOW` seconds. Once
+client's address, as rows of the database kept for `LOGIN_FAILURE_WINDOW`
+seconds: every web process and node of the installation counts together (a
+per-process cache would let each of N processes allow its own ten guesses). Once
 either count reaches `LOGIN_FAILURE_LIMIT`, every attempt on that account or
 from that address is refused, the right password too, until the oldest
 failure leaves the window: guessing gains nothing, and the message says when
@@ -11,15 +13,17 @@ before checking a password.
 """
 
 import logging
-import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import SignInFailure
 
 log = logging.getLogger("mediasuite.accounts")
 
@@ -30,22 +34,28 @@ def client_address(request) -> str:
 
 
 def _keys(username: str, address: str) -> list[str]:
-    return [f"login-failures:user:{(username or '').casefold()[:150]}", f"login-failures:addr:{address}"]
+    username = (username or "").replace("\x00", "").casefold()[:150]
+    return [f"user:{username}", f"addr:{address[:150]}"]
 
 
-def _recent(key: str, now: float) -> list[float]:
-    return [t for t in cache.get(key, []) if t > now - settings.LOGIN_FAILURE_WINDOW]
+def _window() -> timedelta:
+    return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
 
 
 def wait(username: str, request) -> int:
     """Seconds until `username` may try again from this client; 0 when it may now."""
-    now = time.time()
+    now = timezone.now()
+    rows = (SignInFailure.objects.filter(scope__in=_keys(username, client_address(request)),
+                                         at__gt=now - _window())
+            .order_by("at").values_list("scope", "at"))
+    failures: dict[str, list] = {}
+    for scope, at in rows:
+        failures.setdefault(scope, []).append(at)
     longest = 0
-    for key in _keys(username, client_address(request)):
-        failures = _recent(key, now)
-        if len(failures) >= settings.LOGIN_FAILURE_LIMIT:
-            oldest = failures[-settings.LOGIN_FAILURE_LIMIT]
-            longest = max(longest, int(oldest + settings.LOGIN_FAILURE_WINDOW - now) + 1)
+    for times in failures.values():
+        if len(times) >= settings.LOGIN_FAILURE_LIMIT:
+            oldest = times[-settings.LOGIN_FAILURE_LIMIT]
+            longest = max(longest, int((oldest + _window() - now).total_seconds()) + 1)
     return longest
 
 
@@ -55,9 +65,9 @@ def refusal(seconds: int) -> str:
 
 @receiver(user_login_failed, dispatch_uid="mediasuite.logins.failed")
 def failed(sender, credentials, request=None, **kwargs):
-    username, address, now = credentials.get("username", ""), client_address(request), time.time()
-    for key in _keys(username, address):
-        cache.set(key, [*_recent(key, now), now], timeout=int(settings.LOGIN_FAILURE_WINDOW) + 1)
+    username, address, now = credentials.get("username", ""), client_address(request), timezone.now()
+    SignInFailure.objects.bulk_create([SignInFailure(scope=key, at=now) for key in _keys(username, address)])
+    SignInFailure.objects.filter(at__lt=now - _window()).delete()
     log.warning("Failed sign-in for %r from %s.", username, address)
 
 

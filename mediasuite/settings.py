@@ -71,6 +71,9 @@ TRUSTED_PROXIES = env.list("MEDIASUITE_TRUSTED_PROXIES", default=[])
 # address, and every attempt is refused until the window passes (mediasuite/logins.py).
 LOGIN_FAILURE_LIMIT = env.int("MEDIASUITE_LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW = env.float("MEDIASUITE_LOGIN_FAILURE_WINDOW", default=60.0)
+# How often an open stream (MJPEG preview, channel stream, WebSocket) re-checks that its viewer may still
+# watch (mediasuite/access.py): a revocation reaches it within about this many seconds.
+ACCESS_RECHECK_SECONDS = env.float("MEDIASUITE_ACCESS_RECHECK_SECONDS", default=1.5)
 # Served over HTTPS (a TLS proxy in front): secure cookies, HSTS, HTTP redirected to HTTPS.
 HTTPS = env.bool("MEDIASUITE_HTTPS", default=False)
 if HTTPS:
@@ -205,7 +208,7 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "mediasuite.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -305,8 +308,6 @@ EVENT_RETENTION_DAYS = env.int("MEDIASUITE_EVENT_RETENTION_DAYS", default=365)
 # Live events
 # How often each web process polls the event table (PostgreSQL also wakes it by NOTIFY).
 LIVE_POLL_INTERVAL = env.float("MEDIASUITE_LIVE_POLL_INTERVAL", default=0.1)
-# How long a WebSocket client's role and clubs are trusted before they are read again.
-LIVE_AUDIENCE_TTL = env.float("MEDIASUITE_LIVE_AUDIENCE_TTL", default=15.0)
 # How long the follower waits for an event id that is taken but not yet committed.
 LIVE_HOLE_TIMEOUT = env.float("MEDIASUITE_LIVE_HOLE_TIMEOUT", default=10.0)
 

@@ -4,7 +4,9 @@ The web process never opens the camera: it connects to the court's proxy on
 127.0.0.1 (port from the proxy unit's folder), so any number of viewers
 share the proxy's one upstream connection. The stream is an async generator,
 relayed by daphne without a thread per viewer; a viewer that disconnects
-closes only its own connection to the proxy.
+closes only its own connection to the proxy. A viewer whose access goes (a
+membership deleted, the account deactivated, the password changed, the token
+revoked, the session closed) is cut within seconds (`mediasuite.access`).
 """
 
 import asyncio
@@ -15,6 +17,7 @@ import urllib.request
 
 from django.http import HttpResponse, StreamingHttpResponse
 
+from mediasuite import access
 from mediasuite.errors import Unavailable
 
 from . import mjpeg
@@ -77,8 +80,10 @@ async def _relay(port: int):
             await writer.wait_closed()
 
 
-def stream(court) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_relay(_port(court)), content_type=mjpeg.CONTENT_TYPE)
+def stream(court, grant: access.Grant) -> StreamingHttpResponse:
+    """The court's live MJPEG for as long as `grant` holds (re-checked every few seconds)."""
+    response = StreamingHttpResponse(access.until_revoked(_relay(_port(court)), grant),
+                                     content_type=mjpeg.CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
     return response

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mediasuite.api.errors import ErrorSerializer, error_response
+from mediasuite.api.fields import OneLine
 from mediasuite.policies.drf import PolicyFilterBackend, policy_allows
 
 from . import download, locks, refresh, search
@@ -25,8 +26,8 @@ MEDIA_PARAMS = [
 ]
 
 
-class Text(serializers.CharField):
-    """A JSON string, never a number turned into one (`{"video_id": 12}` is a mistake, not "12")."""
+class Text(OneLine):
+    """A JSON string of one line, never a number made one (`{"video_id": 12}` is a mistake, not "12")."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from mediasuite.api.fields import OneLine
+
 from .. import logos, playout
 from ..models import MAX_NUMBER, Channel, Mode, VideoFile
 
@@ -104,12 +106,12 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
 class ChannelWriteSerializer(serializers.Serializer):
     name = serializers.RegexField(r"^[a-z0-9][a-z0-9_-]{0,63}$", required=True,
                                   help_text="1 to 64 lowercase letters, digits, '-' or '_'.")
-    folder = serializers.CharField(max_length=500, help_text="Relative to MEDIASUITE_CHANNELS_DIR.")
-    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    folder = OneLine(max_length=500, help_text="Relative to MEDIASUITE_CHANNELS_DIR.")
+    display_name = OneLine(max_length=200, required=False, allow_blank=True)
     number = serializers.IntegerField(min_value=1, max_value=MAX_NUMBER, required=False, allow_null=True,
                                       help_text="Unique; left out, the channel gets the next free number.")
     logo = serializers.URLField(required=False, allow_blank=True)
-    group = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    group = OneLine(max_length=100, required=False, allow_blank=True)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False,
                                    help_text="Default: series when the folder holds series.txt, else random.")
 
@@ -125,7 +127,7 @@ class ChannelChangeSerializer(ChannelWriteSerializer):
 
 
 class PlaySerializer(serializers.Serializer):
-    file = serializers.CharField(max_length=500, help_text="A file name from the channel's list of files.")
+    file = OneLine(max_length=500, help_text="A file name from the channel's list of files.")
 
 
 class RestartSerializer(serializers.Serializer):

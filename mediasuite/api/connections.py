@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from ..clients import connections
 from ..models import Connection
 from ..policies.drf import policy_allows
+from .fields import OneLine
 
 MESSAGE = "Only a super admin may see or change the connections."
 
@@ -59,7 +60,7 @@ class ConnectionChangeSerializer(serializers.Serializer):
     values = serializers.DictField(child=serializers.CharField(allow_blank=True, trim_whitespace=False),
                                    required=False, default=dict,
                                    help_text="Field name to value. An empty secret keeps the saved one.")
-    clear = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+    clear = serializers.ListField(child=OneLine(), required=False, default=list,
                                   help_text="Fields to empty (a secret is emptied only this way).")
 
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from ..models import Club, Membership, User
 from ..policies import policy_for
 from ..roles import Role
+from .fields import OneLine
 
 
 class ChangeableRelatedField(serializers.PrimaryKeyRelatedField):
@@ -76,7 +77,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = OneLine()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 

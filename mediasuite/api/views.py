@@ -51,7 +51,7 @@ class TokenView(APIView):
         if user is None:
             return Response({"error": "Unable to log in with this username and password."},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response({"token": accounts.issue_token(user, user).key})
+        return Response({"token": accounts.api_token(user, user)})
 
 
 def manager_initialized() -> bool:

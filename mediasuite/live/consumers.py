@@ -6,23 +6,25 @@ Protocol (server to client, JSON text frames):
     {"type": "hello", "last_id": N}          after the catch-up: everything <= N was sent
     {"type": "error", "error": "..."}        before a close 4400 (bad query parameter)
 
-Close codes: 4401 not signed in (or signed out / deactivated since),
-4400 bad query parameter, 4008 the client read too slowly (reconnect with
-`?after=`; nothing is lost).
+Close codes: 4401 not signed in (or, since the socket opened, signed out,
+deactivated or the password changed), 4403 the user's access changed (a
+membership or the role: reconnect with `?after=` to listen with the new
+access), 4400 bad query parameter, 4008 the client read too slowly
+(reconnect with `?after=`; nothing is lost).
 
 Each event is checked against the Event policy in Python, from an
-`Audience` snapshot of the user refreshed every LIVE_AUDIENCE_TTL seconds,
-so a removed membership or a deactivated account stops the feed quickly.
+`Audience` snapshot of the user. A watcher re-checks the user's access every
+ACCESS_RECHECK_SECONDS (`mediasuite.access`, as every long-lived stream
+does) and closes the socket once it changed, events or not.
 """
 
 import asyncio
 import logging
-import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 
+from .. import access
 from ..models import Event, User
 from ..policies import policy_for
 from .follower import get_follower
@@ -34,11 +36,13 @@ CATCHUP_CHUNK = 500
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_BAD_REQUEST = 4400
 CLOSE_TOO_SLOW = 4008
+CLOSE_ACCESS_CHANGED = 4403
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
     sub = None
     pump = None
+    watch = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -53,8 +57,12 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_BAD_REQUEST)
             return
         self.user = user
+        self.grant = access.grant(user, credential=self._session_lasts())
         self.policy = policy_for(Event)
-        await self._refresh_audience()
+        self.audience = await self._audience()
+        if self.audience is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         follower = get_follower()
         self.follower = follower
         self.sub, start = await follower.subscribe()
@@ -64,12 +72,14 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         self.position = start if after is None else max(after, start)
         await self.send_json({"type": "hello", "last_id": self.position})
         self.pump = asyncio.get_running_loop().create_task(self._pump())
+        self.watch = asyncio.get_running_loop().create_task(self._watch())
 
     async def disconnect(self, code):
         if self.sub is not None:
             self.follower.unsubscribe(self.sub)
-        if self.pump is not None and self.pump is not asyncio.current_task():
-            self.pump.cancel()
+        for task in (self.pump, self.watch):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
         """Clients have nothing to say; a ping keeps proxies from closing the socket."""
@@ -115,28 +125,29 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             self.position = item.id
             if not self.filters.matches(item):
                 continue
-            stale = time.monotonic() - self.audience_at > settings.LIVE_AUDIENCE_TTL
-            if stale and not await self._refresh_audience():
-                await self.close(code=CLOSE_UNAUTHENTICATED)
-                return
             if self.policy.sees(self.audience, item.club_id, item.owner_id):
                 await self.send(text_data=item.text)
 
-    async def _refresh_audience(self) -> bool:
-        """Re-read the user's role and clubs; False once the user may no longer listen."""
-        user = await self._current_user()
-        if user is None:
-            return False
-        self.user = user
-        self.audience = await database_sync_to_async(self.policy.audience)(user)
-        self.audience_at = time.monotonic()
-        return True
+    async def _watch(self) -> None:
+        """Close the socket within ACCESS_RECHECK_SECONDS of the user's access going or changing."""
+        while True:
+            await asyncio.sleep(access.every())
+            audience = await self._audience() if await database_sync_to_async(self.grant.holds)() else None
+            if audience is None:
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            if audience != self.audience:
+                await self.close(code=CLOSE_ACCESS_CHANGED)
+                return
 
     @database_sync_to_async
-    def _current_user(self):
-        user = User.objects.filter(pk=self.user.pk, is_active=True).first()
+    def _audience(self):
+        """The user's role and clubs as they are now; None once the account is gone."""
+        user = User.objects.filter(pk=self.user.pk).first()
+        return self.policy.audience(user) if user is not None else None
+
+    def _session_lasts(self):
+        """The check that the browser session this socket was opened with still exists (not signed out)."""
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
-        if user is None or (key and not session.exists(key)):
-            return None
-        return user
+        return (lambda: session.exists(key)) if key else None

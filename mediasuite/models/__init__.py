@@ -1,4 +1,4 @@
-from .accounts import Club, Membership, User
+from .accounts import Club, Membership, SignInFailure, User
 from .connections import Connection, SettingsRevision
 from .events import Event
 from .services import ServiceState, TrackPlay
@@ -16,6 +16,7 @@ __all__ = [
     "NotifierCursor",
     "ServiceState",
     "SettingsRevision",
+    "SignInFailure",
     "SupervisorNode",
     "TrackPlay",
     "Unit",

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from ..roles import Role
+from ..text import refuse_control_characters
 
 
 class MediaSuiteUserManager(UserManager):
@@ -19,6 +20,10 @@ class User(AbstractUser):
     policies), PLAYER uses the club pages and the API only.
     """
 
+    first_name = models.CharField("first name", max_length=150, blank=True,
+                                  validators=[refuse_control_characters])
+    last_name = models.CharField("last name", max_length=150, blank=True,
+                                 validators=[refuse_control_characters])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PLAYER)
     clubs = models.ManyToManyField("Club", through="Membership", related_name="members", blank=True)
 
@@ -40,7 +45,7 @@ class User(AbstractUser):
 
 
 class Club(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -66,3 +71,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.club}"
+
+
+class SignInFailure(models.Model):
+    """One failed password, counted under an account or an address (`mediasuite/logins.py`).
+
+    In the database so that every web process and node counts together;
+    rows older than the window are deleted as new failures arrive.
+    """
+
+    scope = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"failed sign-in for {self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"

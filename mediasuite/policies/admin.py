@@ -1,5 +1,6 @@
 """Admin adapter: every admin screen asks the model's policy, never Django's perms."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
@@ -7,7 +8,14 @@ from django.db.models import Q
 
 from .. import accounts
 from ..errors import Conflict
+from ..text import refuse_control_characters
 from .base import policy_for
+
+
+def one_line_input(field) -> bool:
+    """A form field typed on one line: a text input, not a password, a text area or a choice."""
+    return (isinstance(field, forms.CharField) and not field.disabled
+            and not isinstance(field.widget, forms.PasswordInput | forms.Textarea | forms.HiddenInput))
 
 
 class PolicyRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -52,6 +60,13 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.policy.queryset(request.user, "view", base=super().get_queryset(request))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """One-line text inputs refuse control characters, as the API does (`mediasuite.text`)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if one_line_input(field):
+            field.validators.append(refuse_control_characters)
+        return field
 
     def get_list_filter(self, request):
         """Relational list filters offer only what the viewer may see (PolicyRelatedFieldListFilter)."""

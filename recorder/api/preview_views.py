@@ -3,8 +3,12 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
+
+from mediasuite import access
+from mediasuite.api.authentication import HashedTokenAuthentication
+from mediasuite.policies import policy_for
 
 from .. import preview, sessions
 from ..models import CameraSession, Recording
@@ -24,7 +28,7 @@ TOKEN_PARAM = OpenApiParameter(
 
 
 class PreviewView(RecorderView):
-    authentication_classes = [PreviewTokenAuthentication, TokenAuthentication, SessionAuthentication]
+    authentication_classes = [PreviewTokenAuthentication, HashedTokenAuthentication, SessionAuthentication]
 
     def preview_session(self, request, session_id) -> CameraSession:
         if isinstance(request.auth, dict) and request.auth.get("s") != session_id:
@@ -32,6 +36,14 @@ class PreviewView(RecorderView):
         session = session_for(request.user, session_id, "preview")
         sessions.touch(session)
         return session
+
+
+def _still_previewable(pk: int):
+    """The check an open preview repeats: the session is open and the user may still preview it."""
+    def check(user) -> bool:
+        return (policy_for(CameraSession).queryset(user, "preview")
+                .filter(pk=pk, closed_at__isnull=True).exists())
+    return check
 
 
 class PreviewStream(PreviewView):
@@ -42,7 +54,9 @@ class PreviewStream(PreviewView):
         summary="Live MJPEG preview (for an <img> tag)",
     )
     def get(self, request, session_id):
-        return preview.stream(self.preview_session(request, session_id).court)
+        session = self.preview_session(request, session_id)
+        grant = access.of_request(request, resource=_still_previewable(session.pk))
+        return preview.stream(session.court, grant)
 
 
 class PreviewSnapshot(PreviewView):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from mediasuite import media
 from mediasuite.api.errors import ErrorSerializer, error_response
+from mediasuite.api.fields import OneLine
 from mediasuite.api.filters import StrictFilterBackend
 from mediasuite.clients import connections
 from mediasuite.policies.drf import PolicyFilterBackend, PolicyPermission, policy_allows
@@ -52,7 +53,7 @@ class MediaSerializer(serializers.Serializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices)
     tmdb_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     tvdb_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    title = OneLine(max_length=300, required=False, allow_blank=True, default="")
     year = serializers.IntegerField(min_value=1870, max_value=2200, required=False, allow_null=True)
     season = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
 
@@ -65,8 +66,8 @@ class MediaSerializer(serializers.Serializer):
 
 
 class TorrentAddSerializer(MediaSerializer):
-    magnet = serializers.CharField(max_length=8000, required=False, allow_blank=True,
-                                   help_text="magnet:?xt=urn:btih:... (or give torrent_file)")
+    magnet = OneLine(max_length=8000, required=False, allow_blank=True,
+                     help_text="magnet:?xt=urn:btih:... (or give torrent_file)")
     torrent_file = serializers.CharField(required=False, allow_blank=True, max_length=20_000_000,
                                          help_text="The .torrent file, base64-encoded.")
 
@@ -90,7 +91,7 @@ class TorrentAddSerializer(MediaSerializer):
 class AddSerializer(serializers.Serializer):
     """How to add a movie/series missing from Sonarr/Radarr."""
 
-    root_folder = serializers.CharField(max_length=1000)
+    root_folder = OneLine(max_length=1000)
     quality_profile_id = serializers.IntegerField(min_value=1)
     monitored = serializers.BooleanField(default=True)
     search = serializers.BooleanField(default=False, help_text="Have Sonarr/Radarr search for it once added.")
@@ -165,7 +166,7 @@ Operator = policy_allows(Torrent, "add", "Only a super admin may use the seedbox
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=200)
+    q = OneLine(max_length=200)
     type = serializers.ChoiceField(choices=MediaType.choices)
 
 
@@ -185,7 +186,7 @@ class MediaResultSerializer(serializers.Serializer):
 
 class ReleaseSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    magnet = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
+    magnet = OneLine(max_length=8000, required=False, allow_blank=True, default="")
     link = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
     guid = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     size = serializers.IntegerField(min_value=0, required=False, default=0)
@@ -207,8 +208,8 @@ class SearchView(APIView):
 
 
 class MediaSearchView(SearchView):
-    @extend_schema(parameters=[SearchQuerySerializer], responses={200: MediaResultSerializer(many=True),
-                                                                  **GATEWAY})
+    @extend_schema(parameters=[SearchQuerySerializer],
+                   responses={200: MediaResultSerializer(many=True), 400: ErrorSerializer, **GATEWAY})
     def get(self, request):
         """Movies from TMDB (type=movie) or series from TVDB (type=series), each with its external id."""
         query = self.query(request)
@@ -217,7 +218,7 @@ class MediaSearchView(SearchView):
 
 class ReleaseSearchView(SearchView):
     @extend_schema(parameters=[SearchQuerySerializer],
-                   responses={200: ReleaseSerializer(many=True), **GATEWAY})
+                   responses={200: ReleaseSerializer(many=True), 400: ErrorSerializer, **GATEWAY})
     def get(self, request):
         """Releases from the Torznab indexer (Prowlarr/Jackett)."""
         query = self.query(request)

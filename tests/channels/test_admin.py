@@ -139,30 +139,31 @@ def test_change_page_shows_files_and_restart_history(people, client, make_channe
 
 def test_revoking_a_token_stops_its_urls(people, client):
     token = viewers.token_for(people["player"])
-    assert client.get(f"/playlist.m3u?token={token.key}").status_code == 200
+    secret = token.secret()
+    assert client.get(f"/playlist.m3u?token={secret}").status_code == 200
     client.force_login(people["super"])
     response = client.post(f"/admin/channels_app/accesstoken/{token.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not AccessToken.objects.filter(pk=token.pk).exists()
     assert Event.objects.filter(kind="channel_token.revoked", owner=people["player"]).exists()
     client.logout()
-    assert client.get(f"/playlist.m3u?token={token.key}").status_code == 401
+    assert client.get(f"/playlist.m3u?token={secret}").status_code == 401
 
 
 def test_regenerate_action_replaces_the_key(people, client):
     token = viewers.token_for(people["player"])
-    old = token.key
+    old = token.secret()
     client.force_login(people["super"])
     page = client.post("/admin/channels_app/accesstoken/", {"action": "regenerate_tokens",
                                                             "_selected_action": [token.pk]},
                        follow=True).content.decode()
     assert "New access token for: paul" in page
     token.refresh_from_db()
-    assert token.key != old
+    assert token.secret() != old
     assert Event.objects.filter(kind="channel_token.regenerated", owner=people["player"]).exists()
     client.logout()
     assert client.get(f"/playlist.m3u?token={old}").status_code == 401
-    assert client.get(f"/playlist.m3u?token={token.key}").status_code == 200
+    assert client.get(f"/playlist.m3u?token={token.secret()}").status_code == 200
 
 
 def test_users_cannot_revoke_other_tokens(people, client):

@@ -4,6 +4,7 @@ import shutil
 import time
 
 import pytest
+import requests
 
 from channels_app import catalog, paths, playout
 from channels_app.models import Channel
@@ -206,3 +207,17 @@ def test_a_crash_restart_is_a_warning_and_says_the_file_was_resumed(people, make
     manual.wait_for()
     assert "alert-success" in manual.get_attribute("class")
     assert "now plays b.mp4 (was a.mp4)" in manual.inner_text()
+
+
+def test_a_new_playlist_url_from_the_dashboard_replaces_the_old_one(people, web, login, page):
+    login(people["player"], "/channels/")
+    old = page.locator("#m3u-url").input_value()
+    assert "token=" in old
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Make a new playlist URL").click()
+    page.wait_for_function(f"document.getElementById('m3u-url') && document.getElementById('m3u-url').value "
+                           f"!== {old!r}")
+    new = page.locator("#m3u-url").input_value()
+    path = "/playlist.m3u?token="
+    assert requests.get(f"{web}{path}{old.split('token=')[1]}", timeout=10).status_code == 401
+    assert requests.get(f"{web}{path}{new.split('token=')[1]}", timeout=10).status_code == 200

@@ -44,7 +44,7 @@ def titles(root, name) -> list[str]:
 
 @pytest.fixture
 def token(people):
-    return viewers.token_for(people["player"]).key
+    return viewers.token_for(people["player"]).secret()
 
 
 def test_channels_are_numbered_in_creation_order_and_a_taken_number_is_refused(make_channel, people, api):

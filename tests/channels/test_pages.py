@@ -48,10 +48,10 @@ def test_other_users_watch_read_only(people, client, make_channel):
 def test_each_user_sees_their_own_m3u_url_with_their_token(people, client):
     client.force_login(people["player"])
     page = client.get("/channels/").content.decode()
-    key = AccessToken.objects.get(user=people["player"]).key
+    key = AccessToken.objects.get(user=people["player"]).secret()
     assert f"http://testserver/playlist.m3u?token={key}" in page
     assert f"http://testserver/xmltv.xml?token={key}" in page
-    other = viewers.token_for(people["admin"]).key
+    other = viewers.token_for(people["admin"]).secret()
     assert other not in page
     # The URL works in a player (no session): the playlist answers to the token.
     client.logout()
@@ -80,7 +80,7 @@ def test_detail_shows_files_with_delivery_and_reason(people, client, make_channe
     broken = page[page.index('data-file="broken.mp4"'):]
     reason = re.search(r'data-role="reason">([^<]*)<', broken).group(1)
     assert reason.strip(), "a skipped file shows why"
-    key = AccessToken.objects.get(user=people["player"]).key
+    key = AccessToken.objects.get(user=people["player"]).secret()
     assert f"http://testserver/hls/mixed/live.m3u8?token={key}" in page
 
 

@@ -23,7 +23,7 @@ def news(make_channel, db):
 
 @pytest.fixture
 def token(people):
-    return viewers.token_for(people["player"]).key
+    return viewers.token_for(people["player"]).secret()
 
 
 def test_discover_json_has_the_fields_and_types_of_a_device(news, token):
@@ -109,7 +109,7 @@ def test_a_signed_in_browser_is_given_its_own_token_in_the_base_url(news, people
     client = Client()
     client.force_login(people["admin"])
     found = client.get("/discover.json").json()
-    assert found["BaseURL"] == f"http://testserver/hdhr/{viewers.token_for(people['admin']).key}"
+    assert found["BaseURL"] == f"http://testserver/hdhr/{viewers.token_for(people['admin']).secret()}"
 
 
 @override_settings(CHANNELS_TUNER_COUNT="1")

@@ -37,7 +37,7 @@ def test_ffmpeg_reads_the_tuner_stream_across_file_changes_and_a_restart(make_ch
     channel = make_channel("tuned", series=True, desired="running")
     wait_playing(channel, count=2)
     _, base = start_web(spawn, env={"MEDIASUITE_CHANNELS_TUNER_COUNT": "1"})
-    token = viewers.token_for(people["player"]).key
+    token = viewers.token_for(people["player"]).secret()
     url = requests.get(f"{base}/hdhr/{token}/lineup.json", timeout=5).json()[0]["URL"]
     assert url == f"{base}/hdhr/{token}/auto/v{channel.number}"
 

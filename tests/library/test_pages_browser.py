@@ -7,13 +7,14 @@ import pytest
 import requests
 from rest_framework.authtoken.models import Token
 
+from mediasuite import accounts
 from mediasuite.roles import Role
 from tests.conftest import sign_in, start_web
 
 
 @pytest.mark.browser
 def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, radarr, movie):
-    token = Token.objects.create(user=make_user("operator", Role.SUPER_ADMIN))
+    token = accounts.insert_api_token(Token(user=make_user("operator", Role.SUPER_ADMIN)))
     key, item = movie("The Matrix", 1999, 603)
     alien, _ = movie("Alien", 1979, 348)
     folder = Path(item["path"])
@@ -29,7 +30,7 @@ def test_filter_mark_watched_and_archive_a_movie(page, spawn, make_user, plex, r
     page.wait_for_function("window.MediaSuiteLive && window.MediaSuiteLive.connected")
     elsewhere = requests.post(f"{web}/api/library/items/{alien}/watched",
                               json={"plex_user": 1, "watched": True},
-                              headers={"Authorization": f"Token {token.key}"}, timeout=30)
+                              headers={"Authorization": f"Token {token}"}, timeout=30)
     assert elsewhere.status_code == 200, elsewhere.text
     page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]', has_text="watched").wait_for()
     assert page.locator(f'tr[data-rating-key="{alien}"] [data-role=watched]').inner_text() == "watched", (

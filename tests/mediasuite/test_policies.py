@@ -77,8 +77,10 @@ def club_a_objects(people, club):
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from channels_app import viewers
     from channels_app.models import AccessToken, Channel, VideoFile
     from library.models import ArchiveRecord, BulkJob, Preference
+    from mediasuite import accounts
     from mediasuite.models import (
         Connection,
         Event,
@@ -98,11 +100,12 @@ def club_a_objects(people, club):
     session = CameraSession.objects.create(session_id="sess_1_1700000001", court=court, user=player)
     unit = Unit.objects.create(name="cam-1", kind="camera-proxy", club=club, owner=player)
     channel = Channel.objects.create(name="news", folder="news")
+    accounts.insert_api_token(Token(user=player))
     return {
         Club: club,
         Membership: Membership.objects.get(user=player, club=club),
         User: player,
-        Token: Token.objects.create(user=player),
+        Token: Token.objects.get(user=player),
         Event: Event.objects.create(kind="recorder.recording.started", subject_type="recording",
                                     subject_id="1", club=club, owner=player),
         ServiceState: ServiceState.objects.get_or_create(name="tracker")[0],
@@ -113,7 +116,7 @@ def club_a_objects(people, club):
         UpdateJob: UpdateJob.objects.create(branch="main"),
         Channel: channel,
         VideoFile: VideoFile.objects.create(channel=channel, name="a.mp4"),
-        AccessToken: AccessToken.objects.create(user=player),
+        AccessToken: viewers.token_for(player),
         Court: court,
         CameraSession: session,
         Recording: Recording.objects.create(session=session, club=club, court=court, user=player,

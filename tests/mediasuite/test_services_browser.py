@@ -4,6 +4,7 @@ import pytest
 import requests
 from rest_framework.authtoken.models import Token
 
+from mediasuite import accounts
 from mediasuite.services import control
 from tests.conftest import wait_for
 
@@ -14,7 +15,7 @@ BADGE = '[data-service="tracker"][data-role="badge"]'
 
 def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, login, page):
     control.start(None, "tracker")
-    token = Token.objects.create(user=people["super"]).key
+    token = accounts.insert_api_token(Token(user=people["super"]))
     login(people["super"], "/settings/")
     badge = page.locator(BADGE)
     assert badge.inner_text() == "active" and "state-active" in badge.get_attribute("class").split()
@@ -40,7 +41,7 @@ def test_settings_badge_flips_live_when_the_api_stops_the_service(people, web, l
 
 def test_admin_state_column_follows_the_service_live(people, web, login, page):
     """The change lands before the page's WebSocket is open: the page's cursor still brings it."""
-    token = Token.objects.create(user=people["super"]).key
+    token = accounts.insert_api_token(Token(user=people["super"]))
     held = []
     page.route_web_socket("**/ws/events/**", lambda ws: held.append(ws))
     login(people["super"], "/admin/mediasuite/servicestate/")

@@ -81,10 +81,11 @@ class Installation:
         self.env.update(PATH=f"{self.bin}:{os.environ['PATH']}", PYTHONUNBUFFERED="1")
         self.manage("migrate", "--noinput", "-v0")
         self.token = self.manage("shell", "-c", (
-            "from mediasuite.models import User; from rest_framework.authtoken.models import Token; "
+            "from mediasuite.models import User; from mediasuite.accounts import insert_api_token; "
+            "from rest_framework.authtoken.models import Token; "
             f"u = User.objects.create_user('root', password={PASSWORD!r}, role='SUPER_ADMIN', "
             "is_staff=True); "
-            "print(Token.objects.create(user=u).key)")).strip().splitlines()[-1]
+            "print(insert_api_token(Token(user=u)))")).strip().splitlines()[-1]
 
     def _copy_project(self):
         listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,

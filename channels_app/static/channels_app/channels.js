@@ -8,6 +8,7 @@
  *   gives that state (MediaSuite.setState, /states.js).
  * - clock(seconds) -> "m:ss"; when(iso) -> local date and time.
  * - Copy buttons: [data-copy="<selector of an input>"].
+ * - New playlist URL: [data-new-token] inside [data-token-url] posts there (after a confirm) and reloads.
  */
 (function () {
   "use strict";
@@ -46,6 +47,22 @@
       document.execCommand("copy");
       done();
     }
+  });
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-new-token]");
+    if (!button) return;
+    var card = button.closest("[data-token-url]");
+    if (!window.confirm("Make a new playlist URL? Players using the current one stop playing until you give them the new one.")) return;
+    button.disabled = true;
+    window.MediaSuiteRequest("POST", card.getAttribute("data-token-url")).then(function () {
+      window.location.reload();
+    }, function (error) {
+      button.disabled = false;
+      var line = card.querySelector("[data-role=token-error]");
+      line.textContent = error.message;
+      line.hidden = false;
+    });
   });
 
   function localTimes(root) {
