@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='channel',
             name='logo_image',
-            field=models.CharField(blank=True, help_text='File name of the uploaded (or generated) logo in the logos folder.', max_length=100),
+            field=models.CharField(blank=True, help_text="The uploaded (or generated) logo's file in the logos folder.", max_length=100),
         ),
         migrations.AddField(
             model_name='channel',

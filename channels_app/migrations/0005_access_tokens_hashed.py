@@ -21,7 +21,7 @@ def hash_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("channels_app", "0003_restart_pending"),
+        ("channels_app", "0004_numbers_logos_groups"),
     ]
 
     operations = [
