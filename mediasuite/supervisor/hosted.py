@@ -92,6 +92,9 @@ class Threaded(procs.Child):
     def running(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
 
+    def begin(self):
+        self.thread.start()
+
     def interrupt(self):
         self.context.stop.set()
 
@@ -100,8 +103,8 @@ class Threaded(procs.Child):
         self.context.kill()
 
 
-def start(unit, kind: UnitKind, installation: str, node: str, supervisor_tag: str) -> Threaded:
-    """Run `unit` (its kind's `run`) in a thread of this process."""
+def create(unit, kind: UnitKind, installation: str, node: str, supervisor_tag: str) -> Threaded:
+    """Make the thread of `unit` (its kind's `run`); `begin()` starts it."""
     log_path = kind.log_path(unit)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {k: str(v) for k, v in ((kind.env(unit) if kind.env else {}) or {}).items()}
@@ -111,7 +114,6 @@ def start(unit, kind: UnitKind, installation: str, node: str, supervisor_tag: st
     procs.note(log_path, f"node {node} starts unit {unit.name} in its unit host (pid {child.pid})")
     child.thread = threading.Thread(target=_body, args=(child, kind, unit), name=f"unit-{unit.name}",
                                     daemon=True)
-    child.thread.start()
     return child
 
 
@@ -203,6 +205,7 @@ def touch(node: str):
 register(UnitKind(
     name=KIND,
     command=command,
+    env=lambda unit: {"MEDIASUITE_PROCESS": "host"},
     progress=progress,
     prepare=prepare,
     description="Runs the hosted units of one node (channels) as threads, each owning its processes.",

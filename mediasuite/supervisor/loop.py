@@ -56,6 +56,7 @@ class Supervisor:
         self.last_sweep = time.monotonic()
         self.last_renewed = time.monotonic()
         self._tagged: list[procs.Tagged] | None = None  # this tick's look at the host's processes
+        self.waiting: list[hosted.Threaded] = []  # hosted units launched in this tick, to begin at its end
 
     # -- life cycle -------------------------------------------------------
 
@@ -83,13 +84,16 @@ class Supervisor:
 
     def tick(self):
         self._tagged = None
-        steps = (self.fence, self.beat, self.reap, self.watch, self.reconcile)
-        if self.host:
-            hosted.touch(self.node)
-        else:
-            steps += (self.ensure_host, self.sweep)
+        steps = (self.fence, self.beat, self.reap, self.watch)
+        if not self.host:
+            steps += (self.ensure_host,)  # before reconcile: a host wanted now starts in this tick
+        steps += (self.reconcile, self.begin_waiting)
+        if not self.host:
+            steps += (self.sweep,)
         for step in steps:
             try:
+                if self.host:
+                    hosted.touch(self.node)  # the supervisor's progress check of this host
                 step()
             except DatabaseError as exc:
                 log.error("Database error in the supervisor loop (%s): %s. Retrying next tick; if this "
@@ -395,7 +399,7 @@ class Supervisor:
             kind = registry.get(unit.kind)
             if kind.prepare:
                 kind.prepare(unit)
-            start = hosted.start if kind.run is not None else procs.spawn
+            start = hosted.create if kind.run is not None else procs.spawn
             child = start(unit, kind, self.installation, self.node, self.tag)
         except Exception as exc:
             log.error("Cannot start unit %s (kind %s): %s. Check that the app declaring the kind is "
@@ -411,7 +415,20 @@ class Supervisor:
             self.report_kill(unit.name, child.pid, "the unit was deleted or changed hands while it started",
                              child.log_path)
         else:
+            if isinstance(child, hosted.Threaded):
+                self.waiting.append(child)
             log.info("Unit %s started as pid %s (%s).", unit.name, child.pid, reason)
+
+    def begin_waiting(self):
+        """Begin the threads of the hosted units launched in this tick, now that its database work is done.
+
+        Begun one by one as launched, 80 new channels' own queries slowed the
+        tick's down to 8 s on SQLite, long enough to look frozen.
+        """
+        waiting, self.waiting = self.waiting, []
+        for child in waiting:
+            if child.then != "lost":
+                child.begin()
 
     def ensure_host(self):
         """This node's unit host runs while a hosted unit wants to run or has yet to be stopped."""
