@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +88,18 @@ class Threaded(procs.Child):
     """A hosted unit: a thread of this host. Its pid is the host's."""
 
     context: Context
-    thread: threading.Thread | None = None
+    work: Callable[[], int]  # the unit's body: its kind's run(unit, context)
+    thread: threading.Thread | None = None  # made by begin()
 
     def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
+        if self.thread is None:  # not begun yet: over only if stopped before it began
+            return not self.context.stop.is_set()
+        return self.thread.is_alive()
 
     def begin(self):
-        self.thread.start()
+        if self.thread is None and not self.context.stop.is_set():
+            self.thread = threading.Thread(target=_body, args=(self,), name=f"unit-{self.name}", daemon=True)
+            self.thread.start()
 
     def interrupt(self):
         self.context.stop.set()
@@ -110,21 +116,19 @@ def create(unit, kind: UnitKind, installation: str, node: str, supervisor_tag: s
     env = {k: str(v) for k, v in ((kind.env(unit) if kind.env else {}) or {}).items()}
     context = Context(threading.Event(), {**env, **procs.tags(installation, unit.name, node, supervisor_tag)})
     child = Threaded(unit_id=unit.pk, name=unit.name, pid=os.getpid(), log_path=str(log_path),
-                     context=context)
+                     context=context, work=lambda: kind.run(unit, context))
     procs.note(log_path, f"node {node} starts unit {unit.name} in its unit host (pid {child.pid})")
-    child.thread = threading.Thread(target=_body, args=(child, kind, unit), name=f"unit-{unit.name}",
-                                    daemon=True)
     return child
 
 
-def _body(child: Threaded, kind: UnitKind, unit):
+def _body(child: Threaded):
     _routes[threading.get_ident()] = child.log_path
     try:
-        child.exit_code = int(kind.run(unit, child.context) or 0)
+        child.exit_code = int(child.work() or 0)
     except SystemExit as exc:
         child.exit_code = exc.code if isinstance(exc.code, int) else 1
     except Exception:
-        log.exception("Unit %s failed with an error in its unit host (pid %s).", unit.name, child.pid)
+        log.exception("Unit %s failed with an error in its unit host (pid %s).", child.name, child.pid)
         child.exit_code = 1
     finally:
         child.context.kill()  # nothing the unit started outlives it

@@ -427,8 +427,7 @@ class Supervisor:
         """
         waiting, self.waiting = self.waiting, []
         for child in waiting:
-            if child.then != "lost":
-                child.begin()
+            child.begin()
 
     def ensure_host(self):
         """This node's unit host runs while a hosted unit wants to run or has yet to be stopped."""
