@@ -123,11 +123,11 @@ def kill_supervisor(supervisor, playlists, seconds, data, n):
     while time.monotonic() - killed < seconds:
         now = time.monotonic()
         for name, playlist in playlists.items():
-            late = clocks[name].read(playlist, now)
-            if late:
+            seen = len(clocks[name].seen)
+            lateness += clocks[name].read(playlist, now)
+            if len(clocks[name].seen) > seen:  # a new segment (the first one is not timed, but it counts)
                 longest = max(longest, now - last_seen[name])
                 last_seen[name] = now
-            lateness += late
         if adopted_after is None and Event.objects.filter(id__gt=first_event, kind="unit.adopted").exists():
             adopted_after = time.monotonic() - killed
         time.sleep(0.05)
