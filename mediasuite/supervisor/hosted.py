@@ -19,7 +19,9 @@ through its `Context`: they carry the unit's tags (supervisor.procs), run in
 a session of their own (the host's clean stop reaches them through their
 thread, never by a group signal), and die with their thread (`setpriv
 --pdeathsig KILL`): a host killed with -9 leaves no orphan, and its units
-start again in the next host at their own cursor. An exception or an exit
+start again in the next host at their own cursor. (Without setpriv, which
+util-linux gives every Debian, the supervisor's sweep ends them within 10 s:
+their tag names the dead host.) An exception or an exit
 code of one thread is that unit's failure, never the host's or another's;
 its log records go to the unit's log, whose last lines are the reason shown.
 """
