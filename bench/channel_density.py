@@ -1,20 +1,32 @@
 """Channel density: N copy-mode channels live at once on this machine.
 
-    .venv/bin/python bench/channel_density.py [--sizes 10 20 40] [--seconds 30]
+    .venv/bin/python bench/channel_density.py [--sizes 10 20 40] [--seconds 30] [--kill-supervisor]
 
 For each N: N channels (each a folder of two generated 60 s H.264/AAC clips)
 under a real supervisor and a real web process; after they are all live,
 for `--seconds` it records
-- CPU (% of one core) and memory (RSS) of the supervisor and everything it runs;
+- CPU (% of one core) and memory of the supervisor and everything it runs
+  (the unit host and the channels' ffmpeg): the sum of their RSS (what `ps`
+  shows; shared library pages count once per process) and of their PSS
+  (/proc/<pid>/smaps_rollup: shared pages split between the processes that
+  map them, what the machine really spends), in total and per channel;
 - segment lateness: for every new segment, the time it appeared minus the time
   it was due on the channel's real-time schedule (see SegmentClock);
 - API p95: GET /api/channels (every channel with its status) in a loop;
 - how long until all N were live, and how many watchdog stops that start cost.
-Target at N = 40: every segment on time (lateness p99 < one segment) and API p95 < 100 ms.
+With --kill-supervisor, after the measure it kills the supervisor with -9,
+starts a new one and reports, for the next `--seconds`: how many channels
+kept the same ffmpeg, the longest wait for a segment and the worst lateness,
+and how long until the new supervisor adopted the unit host.
+Targets: N = 40 total RSS <= 2.4 GiB and all live <= 8 s; N = 80 all live,
+every segment on time (lateness p99 < one segment), API p95 < 100 ms, no
+watchdog stop; kill -9 of the supervisor: the channels never stop.
 """
 
 import argparse
+import os
 import shutil
+import signal
 import time
 import urllib.request
 
@@ -68,7 +80,71 @@ class SegmentClock:
         return late
 
 
-def measure(n, seconds, data, clips, token, base):
+def memory(processes) -> tuple[float, float]:
+    """(RSS sum, PSS sum) of `processes` in MiB."""
+    rss = pss = 0.0
+    for p in processes:
+        try:
+            info = p.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss / 2**20
+        pss += getattr(info, "pss", info.rss) / 2**20
+    return rss, pss
+
+
+def ffmpegs(processes) -> dict[str, int]:
+    """{unit name: pid} of the channels' ffmpeg among `processes`."""
+    found = {}
+    for p in processes:
+        try:
+            if p.name() == "ffmpeg":
+                found[p.environ().get("MEDIASUITE_UNIT", "")] = p.pid
+        except psutil.Error:
+            continue
+    return found
+
+
+def kill_supervisor(supervisor, playlists, seconds, data, n):
+    """kill -9 the supervisor, start another: did any channel stop? Returns the new supervisor."""
+    from mediasuite.models import Event
+
+    before = ffmpegs(tree(supervisor.pid))
+    clocks = {name: SegmentClock() for name in playlists}
+    for name, playlist in playlists.items():
+        clocks[name].read(playlist, time.monotonic(), measure=False)
+    last_seen = {name: time.monotonic() for name in playlists}
+    first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    os.kill(supervisor.pid, signal.SIGKILL)
+    supervisor.wait()
+    killed = time.monotonic()
+    again = start("supervise", label=f"supervisor-{n}-again", data=data)
+    lateness, longest, adopted_after = [], 0.0, None
+    while time.monotonic() - killed < seconds:
+        now = time.monotonic()
+        for name, playlist in playlists.items():
+            seen = len(clocks[name].seen)
+            lateness += clocks[name].read(playlist, now)
+            if len(clocks[name].seen) > seen:  # a new segment (the first one is not timed, but it counts)
+                longest = max(longest, now - last_seen[name])
+                last_seen[name] = now
+        if adopted_after is None and Event.objects.filter(id__gt=first_event, kind="unit.adopted").exists():
+            adopted_after = time.monotonic() - killed
+        time.sleep(0.05)
+    longest = max([longest, *(time.monotonic() - t for t in last_seen.values())])
+    # A channel that stopped comes back with a `channel.restarted` event; a file change is `channel.file`.
+    restarted = Event.objects.filter(id__gt=first_event, kind="channel.restarted").count()
+    stops = Event.objects.filter(id__gt=first_event, kind="unit.state").count()
+    late = [max(0.0, x) for x in lateness] or [0.0]
+    adopted = f"{adopted_after:4.1f} s" if adopted_after is not None else "never"
+    print(f"kill -9 supervisor at N={n} ({len(before)} ffmpeg): {restarted} channel restarts, "
+          f"{stops} unit state changes, host adopted after {adopted}, longest wait for a segment "
+          f"{longest:4.1f} s, lateness p99 {percentile(late, 99) * 1000:5.0f} ms "
+          f"max {max(late) * 1000:5.0f} ms over {len(lateness)} segments")
+    return again
+
+
+def measure(n, seconds, data, clips, token, base, kill=False):
     from channels_app import catalog, paths
     from channels_app.models import Channel
     from mediasuite.supervisor import control
@@ -111,20 +187,26 @@ def measure(n, seconds, data, clips, token, base):
             response.read()
         api.append(time.monotonic() - began)
         time.sleep(0.05)
-    cpu = rss = 0.0
+    cpu = ffmpeg_cpu = 0.0
     for p in processes:  # the same objects as at the start, so cpu_percent covers the whole run
         try:
-            cpu += p.cpu_percent(None)
-            rss += p.memory_info().rss / 2**20
+            used = p.cpu_percent(None)
+            cpu += used
+            ffmpeg_cpu += used if p.name() == "ffmpeg" else 0.0
         except psutil.NoSuchProcess:
             continue
+    rss, pss = memory(tree(supervisor.pid))
     stuck = Event.objects.filter(id__gt=first_event, kind__startswith="unit.",
                                  message__icontains="stuck").count()
+    if kill:
+        supervisor = kill_supervisor(supervisor, playlists, seconds, data, n)
     stop(supervisor)
     late = [max(0.0, x) for x in lateness] or [0.0]
     on_time = sum(1 for x in lateness if x < SEGMENT) / max(1, len(lateness))
     print(f"N={n:>3} ({live} live in {all_live:4.1f} s, {stuck} watchdog stops)  "
-          f"cpu {cpu:6.1f}% of a core  rss {rss:7.0f} MiB  segments {len(lateness):>5}  "
+          f"cpu {cpu:6.1f}% of a core ({ffmpeg_cpu:5.1f}% ffmpeg)  "
+          f"rss {rss:6.0f} MiB ({rss / n:4.1f}/channel)  "
+          f"pss {pss:6.0f} MiB ({pss / n:4.1f}/channel)  segments {len(lateness):>5}  "
           f"lateness p50 {percentile(late, 50) * 1000:5.0f} ms p99 {percentile(late, 99) * 1000:6.0f} ms  "
           f"on time {on_time * 100:5.1f}%  API p95 {percentile(api, 95) * 1000:5.0f} ms")
 
@@ -133,6 +215,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder (logs) at the end")
+    parser.add_argument("--kill-supervisor", action="store_true",
+                        help="after each measure, kill -9 the supervisor and see whether any channel stops")
     args = parser.parse_args()
     data = django_on_a_fresh_data_dir()
     from demo.clips import make_clip
@@ -161,10 +246,13 @@ def main():
             time.sleep(0.2)
     try:
         for n in args.sizes:
-            measure(n, args.seconds, data, clips, token, base)
+            measure(n, args.seconds, data, clips, token, base, kill=args.kill_supervisor)
     finally:
         stop(web)
-        shutil.rmtree(data, ignore_errors=True)
+        if args.keep:
+            print(f"data folder kept: {data}")
+        else:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

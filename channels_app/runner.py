@@ -1,4 +1,4 @@
-"""The playout process of one channel (`manage.py channel_playout <name>`, a supervised unit).
+"""The playout of one channel: a thread of the node's unit host (the `channel` unit kind's `run`).
 
 It plays the channel's files one ffmpeg at a time (`-re`, so segments come
 out in real time), moves each finished segment into the public window (see
@@ -7,11 +7,13 @@ and a discontinuity tag per file, saves the cursor after every segment, and
 carries out restart requests without leaving the process: the old ffmpeg is
 stopped (SIGINT, it finishes its segment), the folder emptied, the next file
 started. ffmpeg killed from outside is resumed at the cursor; a file ffmpeg
-cannot play is skipped with the reason. SIGINT or SIGTERM ends the process.
+cannot play is skipped with the reason. The unit's stop event ends it. Its
+ffmpeg is started through the unit's context (mediasuite.supervisor.hosted):
+tagged as the channel's unit, in a session of its own, killed if the thread
+or the host dies.
 """
 
 import logging
-import os
 import signal
 import subprocess
 import time
@@ -64,14 +66,14 @@ def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path,
 
 
 class Runner:
-    def __init__(self, channel_name: str):
+    def __init__(self, channel_name: str, context):
+        self.context = context
         self.channel = Channel.objects.select_related("unit").get(name=channel_name)
         self.directory = paths.hls_dir(self.channel)
         self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW, settings.CHANNELS_SEGMENT_SECONDS)
         self.wake = playout.wake_file(self.channel.name)
         self.wake_seen = paths.mtime(self.wake)
         self.launched = playout.launch_file(self.channel.name)
-        self.stopping = False
         self.crashes: list[float] = []
         self.audience = (0, 0)
         self.process: subprocess.Popen | None = None
@@ -88,25 +90,24 @@ class Runner:
 
     # -- life cycle ------------------------------------------------------------------------
 
-    def run(self) -> int:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, self._request_stop)
-        started = time.time()
-        plan = self._first_plan(started)
-        while not self.stopping:
-            try:
-                plan = self.play(*plan)
-            except playout.NothingToPlay as exc:
-                playout.cannot_play(self.channel, str(exc))
-                log.error("%s", exc)
-                return EXIT_NOTHING_TO_PLAY
-            except Stop:
-                break
-        self._end_ffmpeg()
-        return 0
+    @property
+    def stopping(self) -> bool:
+        return self.context.stop.is_set()
 
-    def _request_stop(self, *_):
-        self.stopping = True
+    def run(self) -> int:
+        try:
+            plan = self._first_plan(time.time())
+            while not self.stopping:
+                plan = self.play(*plan)
+        except playout.NothingToPlay as exc:
+            playout.cannot_play(self.channel, str(exc))
+            log.error("%s", exc)
+            return EXIT_NOTHING_TO_PLAY
+        except Stop:
+            pass
+        finally:
+            self._end_ffmpeg()
+        return 0
 
     def _first_plan(self, started: float):
         """Resume at the cursor, unless a restart is waiting to be carried out."""
@@ -152,8 +153,8 @@ class Runner:
             ffmpeg_log.write(f"--- {time.strftime('%F %T')} {video.name} at {offset:.1f}s\n".encode())
             ffmpeg_log.flush()
             self.launched.touch()
-            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
-                                            stderr=ffmpeg_log)
+            self.process = self.context.popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
+                                              stderr=ffmpeg_log)
         published, position, last_db = set(), offset, time.monotonic()
         first = True
         while True:
@@ -186,7 +187,7 @@ class Runner:
                     self._end_ffmpeg()
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
-            time.sleep(POLL)
+            self.context.stop.wait(POLL)
 
     def _count_viewers(self):
         counted = viewers.counts([self.channel.pk]).get(self.channel.pk, (0, 0))
@@ -243,6 +244,6 @@ class Runner:
             process.wait()
 
 
-def main(channel_name: str) -> int:
-    os.environ.setdefault("AV_LOG_FORCE_NOCOLOR", "1")
-    return Runner(channel_name).run()
+def run(unit, context) -> int:
+    """Play the unit's channel until the unit's stop event is set; the exit code of the unit."""
+    return Runner(unit.config["channel"], context).run()

@@ -1,17 +1,21 @@
-"""The `channel` unit kind: one playout process per live channel (channels_app.runner)."""
+"""The `channel` unit kind: a hosted unit, one playout thread of the node's unit host per live channel.
 
-import sys
+The channel's cost is its ffmpeg and a thread (channels_app.runner); see
+mediasuite.supervisor.hosted for the host.
+"""
+
 import time
 
 from django.conf import settings
 
+from mediasuite.models import UnitState
 from mediasuite.supervisor.registry import UnitKind, register
 
-from . import hls, paths, playout
+from . import hls, paths, playout, runner
 from .models import Channel, Trigger
 
-# A playout process that has not started its ffmpeg yet is still starting Django: when many channels
-# start at once on a small machine that takes tens of seconds, and it is no stuck ffmpeg.
+# A playout that has not started its ffmpeg yet is still starting: when many channels start at once on a
+# small machine that can take a while, and it is no stuck ffmpeg.
 BOOT_LIMIT = 60.0
 
 
@@ -19,12 +23,9 @@ def _channel(unit) -> Channel | None:
     return Channel.objects.filter(name=unit.config.get("channel", "")).first()
 
 
-def command(unit) -> list[str]:
-    return [sys.executable, str(settings.BASE_DIR / "manage.py"), "channel_playout", unit.config["channel"]]
-
-
 def env(unit) -> dict:
-    return {"MEDIASUITE_PROCESS": f"ch-{unit.config['channel']}"[:10]}
+    """The environment of the channel's ffmpeg (beside the unit's tags)."""
+    return {"AV_LOG_FORCE_NOCOLOR": "1"}
 
 
 def progress(unit, child) -> str | None:
@@ -64,6 +65,13 @@ def progress(unit, child) -> str | None:
     return reason
 
 
+def run(unit, context) -> int:
+    """The unit's body in the host; a unit still starting or running lost its previous host: a crash."""
+    if unit.state in (UnitState.STARTING, UnitState.RUNNING):
+        on_exit(unit, None, expected=False)
+    return runner.run(unit, context)
+
+
 def on_exit(unit, code, expected):
     channel = _channel(unit)
     if channel is not None and not expected and not channel.restart_trigger:
@@ -79,10 +87,11 @@ def prepare(unit):
 
 register(UnitKind(
     name="channel",
-    command=command,
+    run=run,
     env=env,
     progress=progress,
     on_exit=on_exit,
     prepare=prepare,
-    description="Plays a channel's folder as live HLS (one ffmpeg at a time, resumes at its cursor).",
+    description="Plays a channel's folder as live HLS (one ffmpeg at a time, resumes at its cursor), "
+                "as a thread of the node's unit host.",
 ))

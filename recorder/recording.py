@@ -255,6 +255,9 @@ def unit_exited(unit, code, expected):
     - ffmpeg ended early by itself (its input ended or timed out: the camera or its
       proxy went away): the recording goes on; the supervisor starts the unit again
       after its backoff, into the next part, and the parts are joined at the end.
+
+    A supervisor that dies does not end the recording: the next one adopts its ffmpeg
+    (mediasuite.supervisor.adoption), whose exit code is then unknown (None).
     """
     rec = (
         Recording.objects.select_related("session", "court", "club", "user")
@@ -263,6 +266,10 @@ def unit_exited(unit, code, expected):
     )
     if rec is None:
         return
+    if code is None and expected:
+        # An ffmpeg adopted after a supervisor restart (its exit status is not ours to read) that was
+        # stopped on request: SIGINT, ffmpeg's clean stop; the re-mux still checks the file.
+        code = CLEAN_EXIT_CODES[1]
     if not expected:
         planned_end = rec.elapsed() >= rec.planned_seconds - PLAN_SLACK
         if code is not None and code >= 0 and not planned_end and rec.state == RecordingState.RECORDING:

@@ -21,7 +21,7 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField(
         help_text="The playout unit's state: stopped, starting, running, backoff, stopping or failed.")
     desired = serializers.SerializerMethodField(help_text="running or stopped.")
-    is_live = serializers.SerializerMethodField(help_text="True while the playout process runs.")
+    is_live = serializers.SerializerMethodField(help_text="True while the channel's playout runs.")
     viewers = serializers.SerializerMethodField(
         help_text="Distinct player sessions (one per playlist URL handed out by live.m3u8, never the IP "
                   "alone) that fetched a segment in the last two segment durations.")
@@ -33,7 +33,8 @@ class ChannelStatusSerializer(serializers.ModelSerializer):
     current_index = serializers.SerializerMethodField(help_text="Position of the current file in the "
                                                                 "channel's natural order.")
     duration = serializers.SerializerMethodField(help_text="Duration of the current file (seconds).")
-    pid = serializers.SerializerMethodField(help_text="Process id of the playout process.")
+    pid = serializers.SerializerMethodField(help_text="Process id of the node's unit host, whose thread "
+                                                      "plays the channel (its ffmpeg is a child of it).")
     last_restart = serializers.DateTimeField(source="last_restart_at", read_only=True)
     last_error = serializers.SerializerMethodField(help_text="Why the channel does not play, with the "
                                                              "technical detail ('' when it plays).")

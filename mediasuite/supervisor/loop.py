@@ -3,11 +3,17 @@
 Each tick: beat (node heartbeat, renew leases, drop what we lost), reap
 (children that exited), watch (starting -> running, progress checks, forget
 old failures), reconcile (read desired state from the database and act),
-sweep (end processes left by dead supervisors). Memory only remembers which
-processes this supervisor started; what should run always comes from the
-database. Every process it ends that is not its own child on request (a
-stray, a leftover, a child whose lease is lost) is reported in the unit's
-event (kind "unit.killed") and log file, naming this node and the reason.
+host (keep the node's unit host wanted, see hosted.py), sweep (end processes
+left by dead supervisors). Memory only remembers which processes this
+supervisor runs; what should run always comes from the database. At start it
+adopts the live unit processes its node left (adoption.py) and ends the rest.
+
+`--host` runs the same loop as the node's unit host: only the hosted kinds,
+each unit a thread of this process (hosted.py), no node row, no sweep.
+
+Every process it ends that is not its own child on request (a stray, a
+leftover, a child whose lease is lost) is reported in the unit's event
+(kind "unit.killed") and log file, naming this node and the reason.
 """
 
 import contextlib
@@ -27,7 +33,7 @@ from django.utils import timezone
 from .. import events
 from ..installation import installation_id
 from ..models import Desired, Lease, SupervisorNode, Unit, UnitState
-from . import control, leases, procs, registry, transitions
+from . import adoption, control, hosted, leases, procs, registry, transitions
 from .leases import Holder
 
 log = logging.getLogger("mediasuite.supervisor")
@@ -36,9 +42,10 @@ STRAY_WAIT = 2.0  # how long a start waits for a killed stray of the same unit t
 
 
 class Supervisor:
-    def __init__(self, node: str):
+    def __init__(self, node: str, host: bool = False):
         me = psutil.Process()
         self.node = node
+        self.host = host
         self.holder = Holder(node, me.pid, me.create_time())
         self.tag = procs.process_tag(me)
         self.installation = ""  # read from the database by run()
@@ -47,19 +54,25 @@ class Supervisor:
         self.stop_requested = threading.Event()
         self.last_sweep = time.monotonic()
         self.last_renewed = time.monotonic()
+        self._tagged: list[procs.Tagged] | None = None  # this tick's look at the host's processes
+        self.waiting: list[hosted.Threaded] = []  # hosted units launched in this tick, to begin at its end
 
     # -- life cycle -------------------------------------------------------
 
     def run(self):
         registry.load()
         self.installation = installation_id()
-        self.register_node()
-        if self.end_leftovers():
-            log.warning("Ended the process(es) left by a previous supervisor; their units start again "
-                        "if their desired state is running.")
-        log.info("Supervisor node %s (pid %s, installation %s) is up; tick %.2fs, lease TTL %.1fs.",
-                 self.node, self.holder.pid, self.installation, settings.SUPERVISOR_TICK,
-                 settings.SUPERVISOR_LEASE_TTL)
+        if self.host:
+            hosted.serve_logs()
+        else:
+            self.register_node()
+            self.adopt()
+            if self.end_leftovers():
+                log.warning("Ended the process(es) left by a previous supervisor; their units start again "
+                            "if their desired state is running.")
+        log.info("%s %s (pid %s, installation %s) is up; tick %.2fs, lease TTL %.1fs.",
+                 "Unit host of node" if self.host else "Supervisor node", self.node, self.holder.pid,
+                 self.installation, settings.SUPERVISOR_TICK, settings.SUPERVISOR_LEASE_TTL)
         while not self.stop_requested.is_set():
             self.tick()
             self.stop_requested.wait(settings.SUPERVISOR_TICK)
@@ -69,8 +82,17 @@ class Supervisor:
         self.stop_requested.set()
 
     def tick(self):
-        for step in (self.fence, self.beat, self.reap, self.watch, self.reconcile, self.sweep):
+        self._tagged = None
+        steps = (self.fence, self.beat, self.reap, self.watch)
+        if not self.host:
+            steps += (self.ensure_host,)  # before reconcile: a host wanted now starts in this tick
+        steps += (self.reconcile, self.begin_waiting)
+        if not self.host:
+            steps += (self.sweep,)
+        for step in steps:
             try:
+                if self.host:
+                    hosted.touch(self.node)  # the supervisor's progress check of this host
                 step()
             except DatabaseError as exc:
                 log.error("Database error in the supervisor loop (%s): %s. Retrying next tick; if this "
@@ -102,8 +124,9 @@ class Supervisor:
                            "if its desired state is running", codes.get(child.unit_id))
         self.children.clear()
         self._safe(leases.release_all, self.holder)
-        self._safe(lambda: SupervisorNode.objects.filter(name=self.node, pid=self.holder.pid).delete())
-        log.info("Supervisor node %s stopped.", self.node)
+        if not self.host:
+            self._safe(lambda: SupervisorNode.objects.filter(name=self.node, pid=self.holder.pid).delete())
+        log.info("%s %s stopped.", "Unit host of node" if self.host else "Supervisor node", self.node)
 
     def report_kill(self, name: str, pid: int, why: str, log_path: str | None = None):
         """Say who ended process `pid` of unit `name` and why: in the unit's event, its log and ours."""
@@ -125,9 +148,16 @@ class Supervisor:
         if log_path:
             procs.note(log_path, message)
 
+    def adopt(self):
+        """Take over the live unit processes a previous supervisor of this node left (adoption.py)."""
+        for child in adoption.adopt(self.holder, self.installation):
+            self.children[child.unit_id] = child
+            self.held.add(child.unit_id)
+
     def end_leftovers(self, timeout: float | None = None) -> int:
-        """End this installation's processes whose supervisor is gone; how many were ended."""
-        ended = procs.end_leftovers(self.installation, timeout=timeout)
+        """End this installation's processes whose supervisor is gone (but adopted ones); how many."""
+        ended = procs.end(procs.leftovers(self.installation, {c.pid for c in self.children.values()}),
+                          timeout=timeout)
         for item in ended:
             self.report_kill(item.unit, item.pid, f"its supervisor {item.supervisor} (node "
                              f"{item.node or '?'}) is gone; the unit starts again if its desired state "
@@ -153,7 +183,7 @@ class Supervisor:
         silent = time.monotonic() - self.last_renewed
         if silent < 0.6 * settings.SUPERVISOR_LEASE_TTL:
             return
-        doomed = [c for c in self.children.values() if c.then != "lost" and c.poll() is None]
+        doomed = [c for c in self.children.values() if c.then != "lost" and c.running()]
         if doomed:
             log.error("Could not renew the unit leases for %.1fs (is the database reachable?); killing %d "
                       "unit process(es) so that another node can take them over without running them "
@@ -172,13 +202,14 @@ class Supervisor:
 
     def beat(self):
         now = timezone.now()
-        if not SupervisorNode.objects.filter(name=self.node).update(heartbeat_at=now, pid=self.holder.pid):
+        if not self.host and not SupervisorNode.objects.filter(name=self.node).update(
+                heartbeat_at=now, pid=self.holder.pid):
             self.register_node()
         self.renew()
         for child in self.children.values():
             if child.unit_id not in self.held and child.then != "lost":
                 child.then = "lost"
-                if child.poll() is None:  # else already ended (by the node that took it over)
+                if child.running():  # else already ended (by the node that took it over)
                     procs.kill_now(child)
                     self.report_kill(child.name, child.pid, self.lost_because(child), child.log_path)
 
@@ -191,13 +222,13 @@ class Supervisor:
 
     def reap(self):
         for unit_id, child in list(self.children.items()):
-            code = procs.advance_stop(child) if child.stop_deadline is not None else child.poll()
-            if code is None:
+            over = procs.advance_stop(child) if child.stop_deadline is not None else not child.running()
+            if not over:
                 continue
             del self.children[unit_id]
-            self.exited(child, code)
+            self.exited(child, child.exit_code)
 
-    def exited(self, child: procs.Child, code: int):
+    def exited(self, child: procs.Child, code: int | None):
         how = procs.describe_exit(code)
         if child.then == "lost":
             return
@@ -239,7 +270,7 @@ class Supervisor:
     def watch(self):
         now = time.time()
         for child in list(self.children.values()):
-            if child.stop_deadline is not None or child.poll() is not None:
+            if child.stop_deadline is not None or not child.running():
                 continue
             age = now - child.started
             if not child.marked_running and age >= settings.SUPERVISOR_START_SECONDS:
@@ -269,6 +300,11 @@ class Supervisor:
             Q(lease__node=self.node) | Q(lease__heartbeat_at__lt=stale)
             | Q(lease__isnull=True) & (Q(desired=Desired.RUNNING) | ~Q(state=UnitState.STOPPED))
         )
+        if self.host:
+            rows = rows.filter(kind__in=registry.hosted())
+        else:  # the hosted kinds are the hosts'; a node's host is its own supervisor's
+            rows = rows.exclude(kind__in=registry.hosted()).exclude(
+                Q(kind=hosted.KIND) & ~Q(name=hosted.unit_name(self.node)))
         ours = []
         for unit in rows:
             try:
@@ -294,8 +330,9 @@ class Supervisor:
         this host before the unit is started here, so two processes of one
         unit never overlap.
         """
-        strays = [item for item in procs.tagged_processes(self.installation)
-                  if item.unit == unit.name and item.supervisor != self.tag]
+        if self._tagged is None:  # one look per tick, however many units start in it
+            self._tagged = procs.tagged_processes(self.installation)
+        strays = [item for item in self._tagged if item.unit == unit.name and item.supervisor != self.tag]
         for item in strays:
             procs.signal_group(item.pgid, signal.SIGKILL)
             self.report_kill(item.unit, item.pid, f"its lease moved to node {self.node} from supervisor "
@@ -361,7 +398,8 @@ class Supervisor:
             kind = registry.get(unit.kind)
             if kind.prepare:
                 kind.prepare(unit)
-            child = procs.spawn(unit, kind, self.installation, self.node, self.tag)
+            start = hosted.create if kind.run is not None else procs.spawn
+            child = start(unit, kind, self.installation, self.node, self.tag)
         except Exception as exc:
             log.error("Cannot start unit %s (kind %s): %s. Check that the app declaring the kind is "
                       "installed and its program is on PATH.", unit.name, unit.kind, exc)
@@ -376,7 +414,26 @@ class Supervisor:
             self.report_kill(unit.name, child.pid, "the unit was deleted or changed hands while it started",
                              child.log_path)
         else:
+            if isinstance(child, hosted.Threaded):
+                self.waiting.append(child)
             log.info("Unit %s started as pid %s (%s).", unit.name, child.pid, reason)
+
+    def begin_waiting(self):
+        """Begin the threads of the hosted units launched in this tick, now that its database work is done.
+
+        Begun one by one as launched, 80 new channels' own queries slowed the
+        tick's down to 8 s on SQLite, long enough to look frozen.
+        """
+        waiting, self.waiting = self.waiting, []
+        for child in waiting:
+            child.begin()
+
+    def ensure_host(self):
+        """This node's unit host runs while a hosted unit wants to run or has yet to be stopped."""
+        kinds = registry.hosted()
+        if kinds:
+            hosted.ensure(self.node, Unit.objects.filter(kind__in=kinds).filter(
+                Q(desired=Desired.RUNNING) | ~Q(state=UnitState.STOPPED)).exists())
 
     def sweep(self):
         if time.monotonic() - self.last_sweep < settings.SUPERVISOR_SWEEP_EVERY:

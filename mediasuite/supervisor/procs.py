@@ -4,9 +4,11 @@ Every child carries four environment variables (inherited by whatever it
 starts): MEDIASUITE_INSTALLATION (mediasuite.installation), MEDIASUITE_UNIT,
 MEDIASUITE_NODE and MEDIASUITE_SUPERVISOR ("<pid>:<create time>" of the
 supervisor that started it). A restarted supervisor reads them from /proc
-through psutil and ends every tagged process of its installation whose
-supervisor is gone: no orphan survives a crash of the supervisor. Processes
-of another installation on the same host are never touched, even when their
+through psutil: it adopts the live unit processes of its own node that it
+can hold again (supervisor.adoption) and ends every other tagged process of
+its installation whose supervisor is gone: no orphan survives a crash of the
+supervisor, and nothing that plays or records stops for it. Processes of
+another installation on the same host are never touched, even when their
 unit and node names are the same.
 """
 
@@ -61,14 +63,19 @@ def tag_is_alive(tag: str | None) -> bool:
         return False
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Child:
-    """One unit process started by this supervisor."""
+    """One unit run by this supervisor: a process it spawned, one it adopted, or a hosted thread.
+
+    The loop only uses this interface: `running()`, `exit_code` once it is
+    over (None when unknown), `interrupt()` (the clean stop: SIGINT) and
+    `kill()` (SIGKILL).
+    """
 
     unit_id: int
     name: str
-    popen: subprocess.Popen
     log_path: str
+    pid: int
     started: float = field(default_factory=time.time)
     stop_deadline: float | None = None  # monotonic; set when a stop began
     killed: bool = False
@@ -77,13 +84,39 @@ class Child:
     marked_running: bool = False
     had_failures: bool = False
     unit: object = None  # the Unit row as last read by the loop
+    exit_code: int | None = None
 
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
+    def running(self) -> bool:
+        raise NotImplementedError
 
-    def poll(self) -> int | None:
-        return self.popen.poll()
+    def interrupt(self):
+        signal_group(self.pid, signal.SIGINT)
+
+    def kill(self):
+        signal_group(self.pid, signal.SIGKILL)
+
+
+@dataclass(kw_only=True)
+class Spawned(Child):
+    """A process this supervisor started (its session leader: the group is its pid)."""
+
+    popen: subprocess.Popen
+
+    def running(self) -> bool:
+        self.exit_code = self.popen.poll()
+        return self.exit_code is None
+
+
+@dataclass(kw_only=True)
+class Adopted(Child):
+    """A live process started by a previous supervisor of this node, taken over after it died.
+
+    It is not this process's child, so its exit code is unknown (None): its
+    end is seen by its pid and start time.
+    """
+
+    def running(self) -> bool:
+        return is_alive(self.pid, self.started)
 
 
 def spawn(unit, kind, installation: str, node: str, supervisor_tag: str) -> Child:
@@ -92,15 +125,19 @@ def spawn(unit, kind, installation: str, node: str, supervisor_tag: str) -> Chil
     log_path = kind.log_path(unit)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **{k: str(v) for k, v in ((kind.env(unit) if kind.env else {}) or {}).items()},
-           INSTALLATION_VAR: installation, UNIT_VAR: unit.name, NODE_VAR: node,
-           SUPERVISOR_VAR: supervisor_tag}
+           **tags(installation, unit.name, node, supervisor_tag)}
     note(log_path, f"node {node} starts unit {unit.name}: {' '.join(argv)}")
     with open(log_path, "ab") as logfile:
         popen = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=logfile, stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR, env=env, start_new_session=True, close_fds=True,
         )
-    return Child(unit_id=unit.pk, name=unit.name, popen=popen, log_path=str(log_path))
+    return Spawned(unit_id=unit.pk, name=unit.name, popen=popen, pid=popen.pid, log_path=str(log_path))
+
+
+def tags(installation: str, unit: str, node: str, supervisor_tag: str) -> dict[str, str]:
+    """The environment variables that tell whose a process is (see the module's docstring)."""
+    return {INSTALLATION_VAR: installation, UNIT_VAR: unit, NODE_VAR: node, SUPERVISOR_VAR: supervisor_tag}
 
 
 def note(log_path, line: str):
@@ -123,32 +160,31 @@ def signal_group(pgid: int, sig: int) -> bool:
 
 
 def begin_stop(child: Child, then: str, reason: str = ""):
-    """SIGINT to the child's group; `advance_stop` finishes the job."""
+    """The clean stop (SIGINT to a process's group); `advance_stop` finishes the job."""
     if child.stop_deadline is None:
         child.then, child.reason = then, reason
         child.stop_deadline = time.monotonic() + settings.SUPERVISOR_STOP_TIMEOUT
-        signal_group(child.pid, signal.SIGINT)
+        child.interrupt()
 
 
-def advance_stop(child: Child) -> int | None:
-    """SIGKILL the group once when the deadline passed; the exit code once the leader exited."""
-    code = child.poll()
-    if code is not None:
+def advance_stop(child: Child) -> bool:
+    """SIGKILL once when the deadline passed; True once the child is over."""
+    if not child.running():
         # Stray members of the group (a shell's children) do not outlive the leader.
-        signal_group(child.pid, signal.SIGKILL)
-        return code
+        child.kill()
+        return True
     if child.stop_deadline is not None and time.monotonic() >= child.stop_deadline and not child.killed:
-        log.warning("Unit %s (pid %s) did not stop within %ss of SIGINT; sending SIGKILL to its group.",
+        log.warning("Unit %s (pid %s) did not stop within %ss of SIGINT; killing it.",
                     child.name, child.pid, settings.SUPERVISOR_STOP_TIMEOUT)
         child.killed = True
-        signal_group(child.pid, signal.SIGKILL)
-    return None
+        child.kill()
+    return False
 
 
 def kill_now(child: Child):
     child.killed = True
     child.stop_deadline = child.stop_deadline or time.monotonic()
-    signal_group(child.pid, signal.SIGKILL)
+    child.kill()
 
 
 def stop_all(children: list[Child], then: str = "shutdown", timeout: float | None = None,
@@ -167,10 +203,8 @@ def stop_all(children: list[Child], then: str = "shutdown", timeout: float | Non
             waited = time.monotonic()
             on_wait()
         for child in children:
-            if child.unit_id not in codes:
-                code = advance_stop(child)
-                if code is not None:
-                    codes[child.unit_id] = code
+            if child.unit_id not in codes and advance_stop(child):
+                codes[child.unit_id] = child.exit_code
         time.sleep(0.02)
     return codes
 
@@ -203,26 +237,32 @@ def tagged_processes(installation: str) -> list[Tagged]:
     return found
 
 
-def end_leftovers(installation: str, timeout: float | None = None) -> list[Tagged]:
-    """End every process of `installation` whose supervisor is dead: SIGINT to its group, wait, SIGKILL once.
+def leftovers(installation: str, keep_groups=()) -> list[Tagged]:
+    """This installation's processes whose supervisor is dead, but for the groups in `keep_groups`
+    (the units this supervisor adopted: their tag still names the supervisor that started them)."""
+    return [t for t in tagged_processes(installation)
+            if t.pgid not in keep_groups and not tag_is_alive(t.supervisor)]
 
-    Returns what it ended; the caller says so in each unit's event and log.
+
+def end(processes: list[Tagged], timeout: float | None = None) -> list[Tagged]:
+    """End `processes`: SIGINT to their groups, wait, SIGKILL once; returns them.
+
+    The caller says so in each unit's event and log.
     """
-    leftovers = [t for t in tagged_processes(installation) if not tag_is_alive(t.supervisor)]
-    if not leftovers:
+    if not processes:
         return []
-    groups = {item.pgid for item in leftovers}
+    groups = {item.pgid for item in processes}
     for pgid in groups:
         signal_group(pgid, signal.SIGINT)
     limit = settings.SUPERVISOR_STOP_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and any(is_alive(item.pid) for item in leftovers):
+    while time.monotonic() < deadline and any(is_alive(item.pid) for item in processes):
         time.sleep(0.02)
     for pgid in groups:
-        if any(is_alive(item.pid) for item in leftovers if item.pgid == pgid):
+        if any(is_alive(item.pid) for item in processes if item.pgid == pgid):
             log.warning("Leftover process group %s ignored SIGINT for %ss; sending SIGKILL.", pgid, limit)
             signal_group(pgid, signal.SIGKILL)
-    return leftovers
+    return processes
 
 
 def log_tail(path: str, lines: int = 15, limit: int = 4000) -> str:
@@ -241,7 +281,7 @@ def log_tail(path: str, lines: int = 15, limit: int = 4000) -> str:
 
 def describe_exit(code: int | None) -> str:
     if code is None:
-        return "ended"
+        return "ended (exit code unknown: the process was adopted after a supervisor restart)"
     if code < 0:
         with contextlib.suppress(ValueError):
             return f"killed by {signal.Signals(-code).name}"

@@ -15,6 +15,10 @@ by autodiscovery, like `admin.py`):
 
 and creates its units through `mediasuite.supervisor.control.ensure_unit`.
 The supervisor calls the hooks in its own process; they must be quick.
+
+A kind that gives `run` instead of `command` is hosted: its units run as
+threads of the node's unit host (supervisor.hosted), one process for all of
+them, each thread owning the processes it starts (channels: one ffmpeg each).
 """
 
 import re
@@ -44,6 +48,9 @@ class UnitKind:
     """What the supervisor needs to know about one kind of unit.
 
     command:  unit -> argv list (the process runs in its own session, cwd BASE_DIR)
+    run:      (unit, context) -> exit code, instead of `command`: the unit is a thread of the
+              node's unit host; `context` (supervisor.hosted.Context) holds its stop event
+              and starts its processes, tagged as the unit's
     log_path: unit -> file receiving stdout and stderr (appended); its last
               lines become the reason shown when the unit fails
     env:      unit -> extra environment variables
@@ -60,7 +67,8 @@ class UnitKind:
     """
 
     name: str
-    command: Callable
+    command: Callable | None = None
+    run: Callable | None = None
     log_path: Callable = default_log_path
     env: Callable | None = None
     progress: Callable | None = None
@@ -74,6 +82,8 @@ class UnitKind:
 def register(kind: UnitKind) -> UnitKind:
     if not NAME_RE.match(kind.name):
         raise ValueError(f"unit kind name {kind.name!r} must be letters, digits, '.', '_' or '-'")
+    if (kind.command is None) == (kind.run is None):
+        raise ValueError(f"unit kind {kind.name!r} gives either a command or a run function")
     _kinds[kind.name] = kind
     return kind
 
@@ -86,7 +96,7 @@ def load():
     _loaded = True
     from django.utils.module_loading import autodiscover_modules
 
-    from . import heartbeat  # noqa: F401  (registers the built-in kind)
+    from . import heartbeat, hosted  # noqa: F401  (register the built-in kinds)
 
     autodiscover_modules("units")
 
@@ -103,3 +113,9 @@ def get(name: str) -> UnitKind:
 def names() -> list[str]:
     load()
     return sorted(_kinds)
+
+
+def hosted() -> list[str]:
+    """The kinds whose units run as threads of a unit host."""
+    load()
+    return sorted(name for name, kind in _kinds.items() if kind.run is not None)

@@ -1,10 +1,12 @@
 """Channels fixtures: generated clips, channel folders, a real supervisor playing them."""
 
+import contextlib
 import fcntl
 import os
 import shutil
 import subprocess
 
+import psutil
 import pytest
 from django.conf import settings
 
@@ -75,11 +77,35 @@ def make_channel(channel_folder):
     return make
 
 
+NODE = f"test-node-{os.getpid()}"
+
+
+def node_processes() -> list[psutil.Process]:
+    """Live processes of this test session's supervisor node (its unit host, the channels' ffmpeg)."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("MEDIASUITE_NODE") == NODE and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
 @pytest.fixture
 def supervisor(spawn):
-    """A real `manage.py supervise` on the test database."""
-    return spawn("supervisor", "supervise", env={"MEDIASUITE_NODE_NAME": f"test-node-{os.getpid()}",
-                                                  "MEDIASUITE_PROCESS": "supervisor"})
+    """A real `manage.py supervise` on the test database; nothing of its node outlives the test."""
+    proc = spawn("supervisor", "supervise", env={"MEDIASUITE_NODE_NAME": NODE,
+                                                 "MEDIASUITE_PROCESS": "supervisor"})
+    yield proc
+    proc.stop()
+    end_node_processes()
+
+
+def end_node_processes():
+    for proc in node_processes():
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
 
 
 def playlist(channel: Channel) -> str:

@@ -87,14 +87,22 @@ def segments_after_last_break(text: str) -> int:
 
 
 def ffmpeg_of(channel):
+    """The channel's ffmpeg: the process tagged with its unit, a child of the unit host that plays it."""
+    found = ffmpegs_of(channel)
+    return found[0] if len(found) == 1 else None
+
+
+def ffmpegs_of(channel) -> list[psutil.Process]:
     unit = Unit.objects.get(pk=channel.unit_id)
-    if not unit.pid:
-        return None
-    try:
-        kids = psutil.Process(unit.pid).children()
-    except psutil.NoSuchProcess:
-        return None
-    return next((p for p in kids if p.name() == "ffmpeg"), None)
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if (proc.environ().get("MEDIASUITE_UNIT") == unit.name and proc.name() == "ffmpeg"
+                    and proc.status() != psutil.STATUS_ZOMBIE):
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
 
 
 def test_ffmpeg_killed_comes_back_at_its_cursor(make_channel, supervisor):

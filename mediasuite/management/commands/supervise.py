@@ -16,9 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--node", default="",
                             help="Node name (default MEDIASUITE_NODE_NAME, else the host name). "
                                  "Give every supervisor of one database its own name.")
+        parser.add_argument("--host", action="store_true",
+                            help="Run as the node's unit host (started by the supervisor, not by hand): "
+                                 "the units of hosted kinds (channels) as threads of this process.")
 
     def handle(self, *args, **options):
-        supervisor = Supervisor(options["node"] or default_node_name())
+        supervisor = Supervisor(options["node"] or default_node_name(), host=options["host"])
         signal.signal(signal.SIGTERM, supervisor.request_stop)
         signal.signal(signal.SIGINT, supervisor.request_stop)
         supervisor.run()
