@@ -2,10 +2,11 @@
 
 It plays the channel's files one ffmpeg at a time and moves each finished
 segment into the public window (see hls.py) on the channel's real-time
-schedule, with continuous timestamps (`-output_ts_offset` = the schedule's
-clock) and a discontinuity tag per run; it saves the cursor after every
+schedule, with timestamps that only grow (`-output_ts_offset`, see clock())
+and a discontinuity tag per run; it saves the cursor after every
 segment, and carries out restart requests without leaving the process: the
-old ffmpeg is stopped (SIGINT), the folder emptied, the next file started.
+old ffmpeg is killed (its output is thrown away), the folder emptied, the next
+file started, its database bookkeeping done while the new ffmpeg starts up.
 ffmpeg killed from outside is resumed at the cursor; a file ffmpeg cannot play
 is skipped with the reason. SIGINT or SIGTERM ends the process.
 
@@ -37,6 +38,7 @@ from .models import Channel, Delivery, Trigger, VideoFile
 log = logging.getLogger("mediasuite.channels")
 
 POLL = 0.05            # seconds between looks at ffmpeg's playlist and the wake file
+FIRST_POLL = 0.01      # the same until a run's first segment is out: a restart waits on it
 DB_POLL = 2.0          # seconds between looks at the database for requests from other hosts
 STOP_WAIT = 3.0        # ffmpeg gets this long to end on SIGINT before SIGKILL
 CRASH_LIMIT = 5        # ffmpeg crashes in CRASH_WINDOW seconds before the process gives up
@@ -183,10 +185,10 @@ class Runner:
         """Play `video` from `offset` until it ends or something else must play; return the next plan."""
         self.launched.touch()  # the watchdog's clock starts again with every file, before the database work
         previous = self.channel.current_file
-        playout.begin(self.channel, video, offset, index)
         run = f"r{self.window.next_sequence}"
         private = self.directory / f".{run}.m3u8"
-        reference = VideoFile.objects.filter(channel=self.channel, delivery=Delivery.COPY).first()
+        reference = None if video.delivery == Delivery.COPY else \
+            VideoFile.objects.filter(channel=self.channel, delivery=Delivery.COPY).first()
         clock = self.clock(trigger, video, offset)
         argv = ffmpeg_command(video, offset, clock % ROLLOVER, self.directory, run, reference)
         with open(self.ffmpeg_log, "ab") as ffmpeg_log:
@@ -195,6 +197,7 @@ class Runner:
             self.launched.touch()
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
                                             stderr=ffmpeg_log)
+        playout.begin(self.channel, video, offset, index)  # while ffmpeg starts up (a few hundred ms)
         seen, pending, published = set(), [], 0
         position, last_db = offset, time.monotonic()
         while True:
@@ -226,10 +229,10 @@ class Runner:
                 request = playout.claim_restart(self.channel.pk)
                 if request:
                     self.launched.touch()
-                    self._end_ffmpeg()
+                    self._end_ffmpeg(discard=True)
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
-            time.sleep(POLL)
+            time.sleep(POLL if published else FIRST_POLL)
 
     def _next_file_may_start(self) -> bool:
         """The file's last segment is out: start the next one a segment length before its first is due."""
@@ -278,9 +281,14 @@ class Runner:
                                               f"read {self.ffmpeg_log.name}, then restart the channel.")
             raise SystemExit(EXIT_CRASHING)
 
-    def _end_ffmpeg(self):
+    def _end_ffmpeg(self, discard: bool = False):
+        """Stop ffmpeg: SIGINT lets it finish its segment; a restart `discard`s its output, so SIGKILL."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
+            return
+        if discard:
+            process.kill()
+            process.wait()
             return
         process.send_signal(signal.SIGINT)
         try:
