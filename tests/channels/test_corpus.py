@@ -80,6 +80,22 @@ def test_a_10s_gop_channel_stays_up_and_restarts_before_its_next_key_frame(corpu
 
 
 @processes
+def test_ffmpeg_killed_on_a_10s_gop_file_comes_back_at_its_cursor(corpus_channel, supervisor):
+    channel = corpus_channel("gop-ten-killed", ["gop10.mp4"])
+    first = last_event_id()
+    wait_for(lambda: len(durations(playlist(channel))) >= 2, timeout=60, message="two 10 s segments")
+    victim = wait_for(lambda: ffmpeg_of(channel), message="the channel's ffmpeg")
+    last = last_event_id()
+    channel.refresh_from_db()
+    cursor = channel.offset
+    os.kill(victim.pid, signal.SIGKILL)
+    event = wait_for(lambda: restarted_events(channel, last), timeout=40, message="the crash restart")[0]
+    assert event.payload["trigger"] == "crash"
+    assert event.payload["file"] == "gop10.mp4" and event.payload["offset"] >= cursor >= 20
+    assert not watchdog_stops(channel, first)
+
+
+@processes
 def test_a_frozen_ffmpeg_on_a_10s_gop_file_is_still_caught(corpus_channel, supervisor):
     channel = corpus_channel("gop-ten-frozen", ["gop10.mp4"])
     started(channel)
