@@ -27,6 +27,7 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -51,6 +52,17 @@ EXIT_CRASHING = 4
 
 class Stop(Exception):
     pass
+
+
+@dataclass
+class Queued:
+    """A segment ffmpeg has finished, waiting for its time on the channel's schedule."""
+
+    name: str
+    duration: float
+    video_id: int
+    position: float  # the cursor once it is out: seconds into its file
+    opens: dict | None  # the run it opens: what playout.first_segment records
 
 
 def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path, run: str,
@@ -99,8 +111,9 @@ class Runner:
         self.directory = paths.hls_dir(self.channel)
         self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW,
                                  pacing.target_duration(playout.playable(self.channel)))
+        self.queue: list[Queued] = []  # segments ffmpeg has finished, waiting for their time
         self.due: float | None = None  # when the next segment is due on the schedule; None: as it comes
-        self.published_until = 0.0  # the end of the timestamps published so far
+        self.written_until = 0.0  # the end of the timestamps ffmpeg has written so far
         self.wake = playout.wake_file(self.channel.name)
         self.wake_seen = paths.mtime(self.wake)
         self.launched = playout.launch_file(self.channel.name)
@@ -114,7 +127,7 @@ class Runner:
         """The timestamp the next run starts at; a new release schedule unless the run continues one.
 
         Timestamps only grow within the process: a run starts at the wall
-        clock or just above everything published so far (a file's audio can
+        clock or just above everything written so far (a file's audio can
         outlast its last video frame by some milliseconds), and a run resuming
         mid-file starts one segment higher still, as copy mode begins at the key
         frame before the cursor. A file that follows another (or resumes after
@@ -125,7 +138,7 @@ class Runner:
         now = time.time()
         if trigger not in (Trigger.END_OF_FILE, Trigger.CRASH) or self.due is None or self.due < now:
             self.due = None
-        start = max(now, self.published_until + RUN_GAP)
+        start = max(now, self.written_until + RUN_GAP)
         return start + (pacing.segment_seconds(video) if offset > 0 else 0.0)
 
     # -- life cycle ------------------------------------------------------------------------
@@ -182,9 +195,15 @@ class Runner:
     # -- one file --------------------------------------------------------------------------
 
     def play(self, video, offset, index, trigger, requested, actor_id):
-        """Play `video` from `offset` until it ends or something else must play; return the next plan."""
+        """Play `video` from `offset` until it ends or something else must play; return the next plan.
+
+        The segments it finishes join the release queue, which may still hold
+        the end of the previous file: the next file's ffmpeg starts a segment
+        length before the queue runs out, so its first segment is ready on time.
+        """
         self.launched.touch()  # the watchdog's clock starts again with every file, before the database work
-        previous = self.channel.current_file
+        opening = {"trigger": trigger, "previous": self.channel.current_file, "video": video,
+                   "offset": offset, "requested": requested, "actor_id": actor_id, "index": index}
         run = f"r{self.window.next_sequence}"
         private = self.directory / f".{run}.m3u8"
         reference = None if video.delivery == Delivery.COPY else \
@@ -198,31 +217,21 @@ class Runner:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
                                             stderr=ffmpeg_log)
         playout.begin(self.channel, video, offset, index)  # while ffmpeg starts up (a few hundred ms)
-        seen, pending, published = set(), [], 0
-        position, last_db = offset, time.monotonic()
+        seen, position, last_db = set(), offset, time.monotonic()
         while True:
             code = self.process.poll()
             for name, duration in hls.finished_segments(private):
                 if name not in seen and (self.directory / name).exists():
+                    position += duration
+                    self.queue.append(Queued(name, duration, video.pk, position, None if seen else opening))
                     seen.add(name)
-                    pending.append((name, duration))
-            while pending and (self.due is None or time.time() >= self.due):
-                name, duration = pending.pop(0)
-                self.due = (self.due or time.time()) + duration
-                self.window.add(name, duration, discontinuity=not published)
-                published += 1
-                position += duration
-                self.published_until = clock + position - offset
-                playout.advanced(self.channel, position)
-                self._count_viewers()
-                if published == 1:
-                    playout.first_segment(self.channel, trigger=trigger, previous=previous, video=video,
-                                          offset=offset, requested=requested, actor_id=actor_id, index=index)
+                    self.written_until = clock + position - offset
+            self._release()
             if self.stopping:
                 raise Stop
-            if code is not None and not pending and (code != 0 or self._next_file_may_start()):
+            if code is not None and (code != 0 or self._next_file_may_start()):
                 private.unlink(missing_ok=True)
-                return self._after_exit(video, index, code, bool(published), position)
+                return self._after_exit(video, index, code, bool(seen), position)
             if self._woken() or time.monotonic() - last_db >= DB_POLL:
                 last_db = time.monotonic()
                 close_old_connections()
@@ -230,13 +239,28 @@ class Runner:
                 if request:
                     self.launched.touch()
                     self._end_ffmpeg(discard=True)
+                    self.queue.clear()
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
-            time.sleep(POLL if published else FIRST_POLL)
+            time.sleep(POLL if seen else FIRST_POLL)
+
+    def _release(self):
+        """Publish the queued segments whose time has come: each when the one before it has played out."""
+        while self.queue and (self.due is None or time.time() >= self.due):
+            segment = self.queue.pop(0)
+            self.due = (self.due or time.time()) + segment.duration
+            self.window.add(segment.name, segment.duration, discontinuity=segment.opens is not None)
+            if segment.video_id == self.channel.current_file_id:  # not the end of the previous file
+                playout.advanced(self.channel, segment.position)
+            self._count_viewers()
+            if segment.opens is not None:
+                playout.first_segment(self.channel, **segment.opens)
 
     def _next_file_may_start(self) -> bool:
-        """The file's last segment is out: start the next one a segment length before its first is due."""
-        return self.due is None or time.time() >= self.due - settings.CHANNELS_SEGMENT_SECONDS
+        """A segment length before the queued segments have played out, the next file's ffmpeg starts."""
+        now = time.time()
+        queued_until = (self.due or now) + sum(segment.duration for segment in self.queue)
+        return now >= queued_until - settings.CHANNELS_SEGMENT_SECONDS
 
     def _count_viewers(self):
         counted = viewers.counts([self.channel.pk]).get(self.channel.pk, (0, 0))
