@@ -111,7 +111,7 @@ class PolicyInline(admin.TabularInline):
 
 class VideoFileInline(PolicyInline):
     model = VideoFile
-    fields = ("name", "duration", "video", "audio", "delivery", "reason", "present", "probed_at")
+    fields = ("name", "duration", "video", "audio", "keyframes", "delivery", "reason", "present", "probed_at")
     readonly_fields = fields
     verbose_name_plural = "files (probed once; delivery decided per file)"
 
@@ -120,6 +120,12 @@ class VideoFileInline(PolicyInline):
         size = f" {obj.width}x{obj.height}" if obj.width else ""
         fps = f" {obj.fps:.2f} fps" if obj.fps else ""
         return f"{obj.video_codec or '-'}{size}{fps}"
+
+    @admin.display(description="key frames")
+    def keyframes(self, obj):
+        if not obj.keyframe_interval:
+            return "-"
+        return f"every {obj.keyframe_interval:.1f} s, segments up to {obj.longest_segment:.1f} s"
 
     @admin.display(description="audio")
     def audio(self, obj):

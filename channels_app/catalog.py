@@ -144,7 +144,10 @@ def sync_files(channel: Channel) -> dict:
         except OSError:
             continue
         unchanged = video is not None and (video.size, video.mtime) == (stat.st_size, stat.st_mtime)
-        if unchanged and video.present:
+        # Files probed before key frames were read are probed again once.
+        known_keyframes = video is not None and (video.longest_segment is not None or not video.probed_at
+                                                 or video.delivery == Delivery.SKIP)
+        if unchanged and video.present and known_keyframes:
             continue
         video = video or VideoFile(channel=channel, name=name)
         video.size, video.mtime, video.present = stat.st_size, stat.st_mtime, True

@@ -24,6 +24,7 @@ class Mode(models.TextChoices):
 
 class Delivery(models.TextChoices):
     COPY = "copy", "Stream copy"
+    AUDIO = "audio", "Copy video, transcode audio"
     TRANSCODE = "transcode", "Transcode"
     SKIP = "skip", "Skipped"
 
@@ -114,10 +115,14 @@ class VideoFile(models.Model):
     fps = models.FloatField(null=True, blank=True)
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
     audio_channels = models.PositiveIntegerField(null=True, blank=True)
+    keyframe_interval = models.FloatField(
+        null=True, blank=True, help_text="Largest gap between two video key frames (s, first 2 min).")
+    longest_segment = models.FloatField(
+        null=True, blank=True, help_text="Longest HLS segment the file gives with its video copied (s).")
     probed_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.COPY)
     reason = models.CharField(max_length=300, blank=True,
-                              help_text="Why the file is transcoded or skipped.")
+                              help_text="Why the file is copied, transcoded or skipped.")
     present = models.BooleanField(default=True)
 
     class Meta:

@@ -1,38 +1,53 @@
 """The playout of one channel: a thread of the node's unit host (the `channel` unit kind's `run`).
 
-It plays the channel's files one ffmpeg at a time (`-re`, so segments come
-out in real time), moves each finished segment into the public window (see
-hls.py) with continuous timestamps (`-output_ts_offset` = the channel's clock)
-and a discontinuity tag per file, saves the cursor after every segment, and
-carries out restart requests without leaving the process: the old ffmpeg is
-stopped (SIGINT, it finishes its segment), the folder emptied, the next file
-started. ffmpeg killed from outside is resumed at the cursor; a file ffmpeg
-cannot play is skipped with the reason. The unit's stop event ends it. Its
-ffmpeg is started through the unit's context (mediasuite.supervisor.hosted):
-tagged as the channel's unit, in a session of its own, killed if the thread
-or the host dies.
+It plays the channel's files one ffmpeg at a time and moves each finished
+segment into the public window (see hls.py) on the channel's real-time
+schedule, with timestamps that only grow (`-output_ts_offset`, see clock())
+and a discontinuity tag per run; it saves the cursor after every
+segment, and carries out restart requests without leaving the thread: the
+old ffmpeg is killed (its output is thrown away), the folder emptied, the next
+file started, its database bookkeeping done while the new ffmpeg starts up.
+ffmpeg killed from outside is resumed at the cursor; a file ffmpeg cannot play
+is skipped with the reason. The unit's stop event ends it. Its ffmpeg is
+started through the unit's context (mediasuite.supervisor.hosted): tagged as
+the channel's unit, in a session of its own, killed if the thread or the host
+dies.
+
+Fast starts whatever the key frames: ffmpeg reads the first `pacing.burst`
+seconds of a file at full speed and only then paces itself to real time, so
+the first segment of a run (which in copy mode ends on the file's next key
+frame, up to 10 s away) is written at once; the thread releases every later
+segment when the previous one has played out, so the public playlist stays on
+the wall clock. ffmpeg 5.1 has no -readrate_initial_burst: the burst comes
+from shifting the input's timestamps back by `burst` (-itsoffset) while -ss
+with -copyts anchors the read-rate clock at the start position; the output
+offset puts the timestamps back. docs/ARCHITECTURE.md says why this and not a
+transcoded head.
 """
 
 import logging
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections
 
-from . import hls, paths, playout, viewers
+from . import hls, pacing, paths, playout, viewers
 from .models import Channel, Delivery, Trigger, VideoFile
 
 log = logging.getLogger("mediasuite.channels")
 
 POLL = 0.05            # seconds between looks at ffmpeg's playlist and the wake file
+FIRST_POLL = 0.01      # the same until a run's first segment is out: a restart waits on it
 DB_POLL = 2.0          # seconds between looks at the database for requests from other hosts
 STOP_WAIT = 3.0        # ffmpeg gets this long to end on SIGINT before SIGKILL
 CRASH_LIMIT = 5        # ffmpeg crashes in CRASH_WINDOW seconds before the process gives up
 CRASH_WINDOW = 60.0
 ROLLOVER = 2**33 / 90000  # MPEG-TS timestamps wrap every ~26.5 h; players expect that wrap
+RUN_GAP = 0.1  # seconds between the timestamps of two runs
 EXIT_NOTHING_TO_PLAY = 3
 EXIT_CRASHING = 4
 
@@ -41,28 +56,55 @@ class Stop(Exception):
     pass
 
 
+@dataclass
+class Queued:
+    """A segment ffmpeg has finished, waiting for its time on the channel's schedule."""
+
+    name: str
+    duration: float
+    video_id: int
+    position: float  # the cursor once it is out: seconds into its file
+    opens: dict | None  # the run it opens: what playout.first_segment records
+
+
 def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path, run: str,
                    reference: VideoFile | None) -> list[str]:
+    """ffmpeg playing `video` from `offset` into `run_dir`, its output timestamps starting at `clock`.
+
+    The input is read `burst` seconds ahead of real time from the start (see
+    the module's docstring), then at real time.
+    """
     seg = settings.CHANNELS_SEGMENT_SECONDS
-    argv = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning", "-re"]
-    if offset > 0.5:
-        argv += ["-ss", f"{offset:.3f}"]
-    argv += ["-i", str(paths.file_path(video)), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
-    if video.delivery == Delivery.TRANSCODE and reference is not None:
-        width, height, fps = reference.width or 1280, reference.height or 720, reference.fps or 25
+    burst = pacing.burst(video)
+    argv = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning",
+            "-copyts", "-ss", f"{offset:.3f}", "-noaccurate_seek", "-itsoffset", f"{-burst:.3f}", "-re",
+            "-i", str(paths.file_path(video)), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
+    width, height, fps, rate, channels = _format(reference)
+    audio = ["-c:a", "aac", "-b:a", "128k", "-ar", str(rate), "-ac", str(channels)]
+    if video.delivery == Delivery.TRANSCODE:
         gop = max(1, round(fps * min(seg, 1.0)))
         argv += ["-vf", f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
                         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,fps={fps}",
-                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                 "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
-                 "-c:a", "aac", "-b:a", "128k", "-ar", str(reference.sample_rate or 48000),
-                 "-ac", str(reference.audio_channels or 2)]
+                 # the fps filter makes the frame rate constant; ffmpeg's own sync would drop the
+                 # frames the burst's shift put below zero
+                 "-fps_mode", "passthrough", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                 "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", *audio]
+    elif video.delivery == Delivery.AUDIO:
+        argv += ["-c:v", "copy", *audio]
     else:
         argv += ["-c", "copy"]
-    argv += ["-output_ts_offset", f"{clock:.3f}", "-f", "hls", "-hls_time", f"{seg:g}",
+    argv += ["-output_ts_offset", f"{clock + burst - offset:.3f}", "-f", "hls", "-hls_time", f"{seg:g}",
              "-hls_init_time", f"{min(seg, 0.5):g}", "-hls_list_size", "4", "-hls_flags", "temp_file",
              "-hls_segment_filename", str(run_dir / f"{run}_%d.ts"), str(run_dir / f".{run}.m3u8")]
     return argv
+
+
+def _format(reference: VideoFile | None) -> tuple:
+    """(width, height, fps, sample rate, audio channels) that transcoded files are brought to."""
+    if reference is None:
+        return 1280, 720, 25, 48000, 2
+    return (reference.width or 1280, reference.height or 720, reference.fps or 25,
+            reference.sample_rate or 48000, reference.audio_channels or 2)
 
 
 class Runner:
@@ -70,7 +112,11 @@ class Runner:
         self.context = context
         self.channel = Channel.objects.select_related("unit").get(name=channel_name)
         self.directory = paths.hls_dir(self.channel)
-        self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW, settings.CHANNELS_SEGMENT_SECONDS)
+        self.window = hls.Window(self.directory, settings.CHANNELS_WINDOW,
+                                 pacing.target_duration(playout.playable(self.channel)))
+        self.queue: list[Queued] = []  # segments ffmpeg has finished, waiting for their time
+        self.due: float | None = None  # when the next segment is due on the schedule; None: as it comes
+        self.written_until = 0.0  # the end of the timestamps ffmpeg has written so far
         self.wake = playout.wake_file(self.channel.name)
         self.wake_seen = paths.mtime(self.wake)
         self.launched = playout.launch_file(self.channel.name)
@@ -79,14 +125,23 @@ class Runner:
         self.process: subprocess.Popen | None = None
         self.ffmpeg_log = Path(settings.UNIT_LOG_DIR) / f"channel-{self.channel.name}.ffmpeg.log"
 
-    @staticmethod
-    def clock() -> float:
-        """The timestamp the next ffmpeg run starts at: wall time, as ffmpeg -re plays in real time.
+    def clock(self, trigger: str, video: VideoFile, offset: float) -> float:
+        """The timestamp the next run starts at; a new release schedule unless the run continues one.
 
-        Each run's last timestamp is about the wall time at which it ended, so
-        the next run (in this process or a later one) always continues above it.
+        Timestamps only grow within the process: a run starts at the wall
+        clock or just above everything written so far (a file's audio can
+        outlast its last video frame by some milliseconds), and a run resuming
+        mid-file starts one segment higher still, as copy mode begins at the key
+        frame before the cursor. A file that follows another (or resumes after
+        its ffmpeg was killed) continues the release schedule; a start or
+        restart begins a new one, its first segment released as soon as it is
+        written.
         """
-        return time.time() % ROLLOVER
+        now = time.time()
+        if trigger not in (Trigger.END_OF_FILE, Trigger.CRASH) or self.due is None or self.due < now:
+            self.due = None
+        start = max(now, self.written_until + RUN_GAP)
+        return start + (pacing.segment_seconds(video) if offset > 0 else 0.0)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -141,53 +196,72 @@ class Runner:
     # -- one file --------------------------------------------------------------------------
 
     def play(self, video, offset, index, trigger, requested, actor_id):
-        """Play `video` from `offset` until it ends or something else must play; return the next plan."""
+        """Play `video` from `offset` until it ends or something else must play; return the next plan.
+
+        The segments it finishes join the release queue, which may still hold
+        the end of the previous file: the next file's ffmpeg starts a segment
+        length before the queue runs out, so its first segment is ready on time.
+        """
         self.launched.touch()  # the watchdog's clock starts again with every file, before the database work
-        previous = self.channel.current_file
-        playout.begin(self.channel, video, offset, index)
+        opening = {"trigger": trigger, "previous": self.channel.current_file, "video": video,
+                   "offset": offset, "requested": requested, "actor_id": actor_id, "index": index}
         run = f"r{self.window.next_sequence}"
         private = self.directory / f".{run}.m3u8"
-        reference = VideoFile.objects.filter(channel=self.channel, delivery=Delivery.COPY).first()
-        argv = ffmpeg_command(video, offset, self.clock(), self.directory, run, reference)
+        reference = None if video.delivery == Delivery.COPY else \
+            VideoFile.objects.filter(channel=self.channel, delivery=Delivery.COPY).first()
+        clock = self.clock(trigger, video, offset)
+        argv = ffmpeg_command(video, offset, clock % ROLLOVER, self.directory, run, reference)
         with open(self.ffmpeg_log, "ab") as ffmpeg_log:
             ffmpeg_log.write(f"--- {time.strftime('%F %T')} {video.name} at {offset:.1f}s\n".encode())
             ffmpeg_log.flush()
             self.launched.touch()
             self.process = self.context.popen(argv, stdin=subprocess.DEVNULL, stdout=ffmpeg_log,
                                               stderr=ffmpeg_log)
-        published, position, last_db = set(), offset, time.monotonic()
-        first = True
+        playout.begin(self.channel, video, offset, index)  # while ffmpeg starts up (a few hundred ms)
+        seen, position, last_db = set(), offset, time.monotonic()
         while True:
             code = self.process.poll()
             for name, duration in hls.finished_segments(private):
-                if name in published or not (self.directory / name).exists():
-                    continue
-                published.add(name)
-                self.window.add(name, duration, discontinuity=first)
-                position += duration
-                playout.advanced(self.channel, position)
-                self._count_viewers()
-                if first:
-                    first = False
-                    playout.first_segment(self.channel, trigger=trigger, previous=previous, video=video,
-                                          offset=offset, requested=requested, actor_id=actor_id, index=index)
-            if code is not None:
-                private.unlink(missing_ok=True)
-                if self.stopping:
-                    raise Stop
-                return self._after_exit(video, index, code, bool(published), position)
+                if name not in seen and (self.directory / name).exists():
+                    position += duration
+                    self.queue.append(Queued(name, duration, video.pk, position, None if seen else opening))
+                    seen.add(name)
+                    self.written_until = clock + position - offset
+            self._release()
             if self.stopping:
                 raise Stop
+            if code is not None and (code != 0 or self._next_file_may_start()):
+                private.unlink(missing_ok=True)
+                return self._after_exit(video, index, code, bool(seen), position)
             if self._woken() or time.monotonic() - last_db >= DB_POLL:
                 last_db = time.monotonic()
                 close_old_connections()
                 request = playout.claim_restart(self.channel.pk)
                 if request:
                     self.launched.touch()
-                    self._end_ffmpeg()
+                    self._end_ffmpeg(discard=True)
+                    self.queue.clear()
                     private.unlink(missing_ok=True)
                     return self._plan_from_request(request)
-            self.context.stop.wait(POLL)
+            self.context.stop.wait(POLL if seen else FIRST_POLL)
+
+    def _release(self):
+        """Publish the queued segments whose time has come: each when the one before it has played out."""
+        while self.queue and (self.due is None or time.time() >= self.due):
+            segment = self.queue.pop(0)
+            self.due = (self.due or time.time()) + segment.duration
+            self.window.add(segment.name, segment.duration, discontinuity=segment.opens is not None)
+            if segment.video_id == self.channel.current_file_id:  # not the end of the previous file
+                playout.advanced(self.channel, segment.position)
+            self._count_viewers()
+            if segment.opens is not None:
+                playout.first_segment(self.channel, **segment.opens)
+
+    def _next_file_may_start(self) -> bool:
+        """A segment length before the queued segments have played out, the next file's ffmpeg starts."""
+        now = time.time()
+        queued_until = (self.due or now) + sum(segment.duration for segment in self.queue)
+        return now >= queued_until - settings.CHANNELS_SEGMENT_SECONDS
 
     def _count_viewers(self):
         counted = viewers.counts([self.channel.pk]).get(self.channel.pk, (0, 0))
@@ -232,9 +306,14 @@ class Runner:
                                               f"read {self.ffmpeg_log.name}, then restart the channel.")
             raise SystemExit(EXIT_CRASHING)
 
-    def _end_ffmpeg(self):
+    def _end_ffmpeg(self, discard: bool = False):
+        """Stop ffmpeg: SIGINT lets it finish its segment; a restart `discard`s its output, so SIGKILL."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
+            return
+        if discard:
+            process.kill()
+            process.wait()
             return
         process.send_signal(signal.SIGINT)
         try:

@@ -6,13 +6,11 @@ mediasuite.supervisor.hosted for the host.
 
 import time
 
-from django.conf import settings
-
 from mediasuite.models import UnitState
 from mediasuite.supervisor.registry import UnitKind, register
 
-from . import hls, paths, playout, runner
-from .models import Channel, Trigger
+from . import hls, pacing, paths, playout, runner
+from .models import Channel, Trigger, VideoFile
 
 # A playout that has not started its ffmpeg yet is still starting: when many channels start at once on a
 # small machine that can take a while, and it is no stuck ffmpeg.
@@ -29,14 +27,18 @@ def env(unit) -> dict:
 
 
 def progress(unit, child) -> str | None:
-    """The watchdog: no new segment for three segment durations since the clock started means it is stuck.
+    """The watchdog: no new segment for longer than the current file's segments can take means it is stuck.
 
-    The clock starts again whenever the playout process begins a file (a
-    restart, a file change, a resume after a crash: its launch file), when
-    ffmpeg publishes a segment (the playlist), and when a restart or play
-    request arrives (the wake file, the request time), so that a restart in
-    progress is never taken for a frozen ffmpeg, even when the previous one
-    was killed from outside a moment before. Before the process begins its
+    The limit is pacing.watchdog_limit of the file being played: its longest
+    segment (a file with a key frame every 10 s gives 10 s segments in copy
+    mode) plus two segment lengths, so a long-GOP file is never stuck and a
+    frozen ffmpeg is caught a few seconds after the segment it owes. The
+    clock starts again whenever the playout process begins a file (a
+    restart, a file change, a resume after a crash: its launch file), when a
+    segment is published (the playlist), and when a restart or play request
+    arrives (the wake file, the request time), so that a restart in progress
+    is never taken for a frozen ffmpeg, even when the previous one was
+    killed from outside a moment before. Before the process begins its
     first file it is still starting Django: on a busy machine that takes tens
     of seconds and is no stuck ffmpeg either.
     """
@@ -49,12 +51,16 @@ def progress(unit, child) -> str | None:
             return None
         reason = f"stuck: the playout process started no ffmpeg in {booting:.0f}s (limit {BOOT_LIMIT:.0f}s)"
     else:
-        limit = 3 * settings.CHANNELS_SEGMENT_SECONDS
         clock = max(launched, paths.mtime(paths.hls_root() / name / hls.PLAYLIST),
                     paths.mtime(playout.wake_file(name)))
+        if now - clock <= pacing.watchdog_limit(None):
+            return None  # within the shortest limit there is: no database query on the common path
+        row = (Channel.objects.filter(name=name).values("restart_requested_at", "current_file_id").first()
+               or {})
+        requested, current = row.get("restart_requested_at"), row.get("current_file_id")
+        limit = pacing.watchdog_limit(VideoFile.objects.filter(pk=current).first() if current else None)
         if now - clock <= limit:
             return None
-        requested = Channel.objects.filter(name=name).values_list("restart_requested_at", flat=True).first()
         if requested is not None and now - requested.timestamp() <= BOOT_LIMIT:
             return None  # a restart in progress: the process takes it within its database poll
         age = now - max(clock, requested.timestamp() if requested else 0.0)

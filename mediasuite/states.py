@@ -39,7 +39,7 @@ STATES: dict[str, Tone] = {
     "failed": BAD, "crash": BAD, "watchdog": ATTENTION, "manual": GOOD, "start": GOOD, "end": GOOD,
     "config": GOOD,
     # channel files (channels_app.models.Delivery)
-    "copy": GOOD, "transcode": ATTENTION, "skip": BAD,
+    "copy": GOOD, "audio": GOOD, "transcode": ATTENTION, "skip": BAD,
     # recordings (recorder.models.RecordingState) and cameras
     "recording": PROGRESS, "finalizing": PROGRESS, "finalized": GOOD, "recovered": ATTENTION,
     "connected": GOOD, "disconnected": ATTENTION,

@@ -11,7 +11,8 @@ class VideoFileSerializer(serializers.ModelSerializer):
     class Meta:
         model = VideoFile
         fields = ["id", "name", "duration", "video_codec", "audio_codec", "width", "height", "fps",
-                  "sample_rate", "audio_channels", "delivery", "reason", "present", "probed_at"]
+                  "sample_rate", "audio_channels", "keyframe_interval", "longest_segment", "delivery",
+                  "reason", "present", "probed_at"]
         read_only_fields = fields
 
 

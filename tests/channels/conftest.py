@@ -15,6 +15,8 @@ from channels_app.models import Channel
 from demo.clips import make_clip
 from tests.conftest import wait_for
 
+from .corpus import make_corpus
+
 CLIPS = {"a.mp4": ("A", 440), "b.mp4": ("B", 550), "c.mp4": ("C", 660)}
 LONG = "long.mp4"  # 40 s, for what must happen in the middle of a file
 
@@ -27,9 +29,7 @@ def clip_library(tmp_path_factory, worker_id):
     folders): the first to need them makes them under a lock in the run's
     common temp folder, the others wait and reuse them.
     """
-    root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        root = root.parent  # <run>/popen-gwN -> <run>
+    root = _shared(tmp_path_factory, worker_id)
     folder = root / "clips"
     with open(root / "clips.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -41,6 +41,34 @@ def clip_library(tmp_path_factory, worker_id):
             (folder / "broken.mp4").write_bytes(b"\x00not a video" * 100)
             (folder / "complete").touch()
     return folder
+
+
+def _shared(tmp_path_factory, worker_id):
+    """The run's common temp folder, shared by the xdist workers."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if worker_id != "master" else root  # <run>/popen-gwN -> <run>
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory, worker_id):
+    """The generated corpus of real-library media (tests/channels/corpus.py), made once per run."""
+    root = _shared(tmp_path_factory, worker_id)
+    with open(root / "corpus.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return make_corpus(root / "corpus")
+
+
+@pytest.fixture
+def corpus_channel(corpus, channel_folder):
+    """corpus_channel(name, files, series=True, desired="running") -> Channel playing corpus files."""
+
+    def make(name, files, series=True, desired="running"):
+        folder = channel_folder(name, files=(), series=series)
+        for file in files:
+            os.link(corpus / file, folder / file)
+        return catalog.create(None, name=name, folder=name, desired=desired)
+
+    return make
 
 
 @pytest.fixture

@@ -323,6 +323,7 @@
         var label = file.name + (file.duration ? " (" + C.clock(file.duration) + ")" : "");
         if (file.delivery === "skip") label += " — skipped: " + file.reason;
         else if (file.delivery === "transcode") label += " — transcoded";
+        else if (file.delivery === "audio") label += " — audio transcoded";
         option.textContent = label;
         option.disabled = file.delivery === "skip" || !file.present;
         if (file.name === channels[name].file) option.textContent += " — playing now";
