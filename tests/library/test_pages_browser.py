@@ -104,3 +104,15 @@ def test_a_bulk_archive_is_followed_live_without_polling(page, spawn, make_user,
     assert len(polls) == 1, f"one GET for what happened before the page listened, then events only: {polls}"
     for n, (_, item) in enumerate(made):
         assert Path(item["path"]).exists() == (n == 2)
+
+
+@pytest.mark.browser
+def test_without_plex_the_page_says_it_once_with_the_way_to_the_form(page, spawn, make_user):
+    make_user("operator", Role.SUPER_ADMIN)
+    _, web = start_web(spawn, env={"PLEX_URL": "", "PLEX_TOKEN": ""})
+    sign_in(page, web, "operator", "/library/")
+    page.wait_for_load_state("networkidle")
+    banner = page.locator('[data-role="not-configured"]')
+    assert banner.is_visible() and "The library needs Plex" in banner.inner_text()
+    assert page.locator('a[href="/settings/connections/#plex"]').is_visible()
+    assert page.locator("#library-error").is_hidden(), "the same fact is not repeated as an error"

@@ -443,6 +443,8 @@
     });
   }
 
+  // Plex not configured: the page's banner says so and links to the form; nothing to ask the server.
+  if (document.querySelector('[data-role="not-configured"]')) return;
   request("GET", "/api/library/options").then(function (opts) {
     state.options = opts;
     document.getElementById("dry-run-badge").hidden = !opts.dry_run;
