@@ -53,8 +53,10 @@ def create(actor, *, name: str, folder: str, desired: str = Desired.RUNNING, **f
             if not numbered:
                 channel.number = next_number()
             channel.save()
+            # Stopped until its files are probed and their delivery decided: a supervisor that started it
+            # at once played the first files as provisional copies (AC-3 sound copied into an AAC channel).
             channel.unit = control.ensure_unit(unit_name(channel), "channel", {"channel": channel.name},
-                                               desired=desired)
+                                               desired=Desired.STOPPED)
             channel.save(update_fields=["unit"])
             _record("channel.created", channel, actor, f"Channel {channel.name} created from {folder}",
                     folder=folder, mode=channel.mode)
@@ -64,6 +66,8 @@ def create(actor, *, name: str, folder: str, desired: str = Desired.RUNNING, **f
         raise ValidationError({"name": [f"A channel named {name!r} or numbered {fields.get('number')} "
                                         "exists already."]}) from None
     sync_files(channel)
+    if desired == Desired.RUNNING:
+        control.start(None, channel.unit)
     return channel
 
 

@@ -132,8 +132,10 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         """Close the socket within ACCESS_RECHECK_SECONDS of the user's access going or changing."""
         while True:
             await asyncio.sleep(access.every())
-            audience = await self._audience() if await database_sync_to_async(self.grant.holds)() else None
-            if audience is None:
+            # The audience first: an account ended between the two reads then fails the grant (4401),
+            # instead of showing as an access change (4403).
+            audience = await self._audience()
+            if audience is None or not await database_sync_to_async(self.grant.holds)():
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
             if audience != self.audience:

@@ -12,7 +12,7 @@ from mediasuite.models import Unit, UnitState
 from mediasuite.supervisor import control
 from tests.conftest import start_web, wait_for
 
-from .test_attention import FAST, kill_until_failed
+from .test_attention import FAST
 
 pytestmark = [pytest.mark.browser, pytest.mark.processes]
 
@@ -43,7 +43,14 @@ def test_a_failed_channel_appears_on_the_dashboard_and_clears_after_a_restart(ch
     assert item.count() == 0
     assert page.locator('#glance [data-glance="Channels"] [data-state="running"]').inner_text() == "running 1"
 
-    kill_until_failed(unit)
+    # Its only file breaks (probed as a video before): every play fails and the channel ends `failed`.
+    clip = paths.folder_path(channel) / "one.mp4"
+    good = clip.read_bytes()
+    clip.unlink()
+    clip.write_bytes(b"\x00broken" * 512)
+    control.restart(None, unit)
+    wait_for(lambda: Unit.objects.get(pk=unit.pk).state == UnitState.FAILED, timeout=90,
+             message="the channel whose file broke to be failed")
     failed = page.locator(f'#attention-list [data-key="unit:{unit.name}"][data-severity="error"]')
     failed.wait_for(timeout=15_000)
     assert f"{unit.name} failed:" in failed.inner_text()
@@ -52,6 +59,9 @@ def test_a_failed_channel_appears_on_the_dashboard_and_clears_after_a_restart(ch
                            arg=badge.element_handle())
     assert page.locator('#glance [data-glance="Channels"] [data-state="failed"]').inner_text() == "failed 1"
 
+    clip.unlink()
+    clip.write_bytes(good)
+    catalog.sync_files(channel)  # the scan the channels service makes: a changed file is tried again
     control.restart(None, unit)
     item.wait_for(state="detached", timeout=20_000)
     wait_for(lambda: Unit.objects.get(pk=unit.pk).state == UnitState.RUNNING, message="the channel to run")
