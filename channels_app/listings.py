@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
+from django.conf import settings
 from django.utils import timezone
 
 from mediasuite.text import one_line
@@ -19,6 +20,11 @@ from . import logos, plan, playout, selection
 from .models import Channel, Mode, VideoFile
 
 GUIDE_HOURS = 24
+
+
+def public_base(request) -> str:
+    """The address players are given: MEDIASUITE_CHANNELS_PUBLIC_URL, else the one the request came to."""
+    return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
 
 
 def query_string(token: str | None, **extra) -> str:

@@ -8,7 +8,6 @@ history comes from the event log, filtered by the Event policy.
 
 import re
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from mediasuite.live.follower import safe_cursor
 from mediasuite.models import Event
 from mediasuite.policies import policy_for
 
-from . import listings, selection, viewers
+from . import listings, selection, tuner, viewers
 from .api.serializers import ChannelStatusSerializer, GuideQuerySerializer, GuideSerializer
 from .api.views import channels_queryset, status_context
 from .models import Channel
@@ -30,10 +29,6 @@ GUIDE_PAGE_HOURS = 3
 GUIDE_PAGE_SPANS = (0.5, 1, 3, 6, 12)
 
 
-def _base(request) -> str:
-    return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
-
-
 def player_urls(request, channel: Channel | None = None) -> dict:
     """The URLs a player (VLC, Kodi) needs, carrying the user's own access token.
 
@@ -43,12 +38,12 @@ def player_urls(request, channel: Channel | None = None) -> dict:
     key = viewers.token_for(request.user).secret()
     if not key:
         return {"token_unshowable": True}
-    base = _base(request)
+    base = listings.public_base(request)
     urls = {"m3u_url": f"{base}{reverse('channels-playlist')}?token={key}",
             "xmltv_url": f"{base}{reverse('channels-guide')}?token={key}"}
     if channel is not None:
         urls["stream_url"] = f"{base}{reverse('channel-live', args=[channel.name])}?token={key}"
-    urls["tuner_url"] = f"{base}/hdhr/{key}"
+    urls["tuner_url"] = tuner.address(base, key)
     return urls
 
 

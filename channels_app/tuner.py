@@ -75,6 +75,11 @@ def playing_channels():
     return Channel.objects.filter(unit__desired=Desired.RUNNING).exclude(number=None).order_by("number")
 
 
+def address(base: str, token: str) -> str:
+    """The tuner's base URL carrying a channel access token: what Plex and Jellyfin keep."""
+    return f"{base}/hdhr/{token}"
+
+
 def stream_url(base_url: str, channel: Channel) -> str:
     return f"{base_url}/auto/v{channel.number}"
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mediasuite import access
 
-from . import paths, tuner, viewers
+from . import listings, paths, tuner, viewers
 from .models import Channel
 
 log = logging.getLogger("mediasuite.channels")
@@ -35,7 +35,7 @@ def _refused(message: str, status: int = 401) -> HttpResponse:
 def _access(request, token: str | None):
     """(user or None, base URL of the tuner, the grant its streams are cut by), or an HttpResponse refusing
     the request."""
-    public = settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    public = listings.public_base(request)
     token = token or request.GET.get("token")
     if token:
         user = viewers.user_for_token(token)
@@ -45,10 +45,10 @@ def _access(request, token: str | None):
         # The token outlives a password change; its revocation or the account's end cuts the stream.
         held = access.grant(user, password=False,
                             credential=lambda: viewers.user_for_token(token) is not None)
-        return user, f"{public}/hdhr/{token}", held
+        return user, tuner.address(public, token), held
     if request.user.is_authenticated:
         key = viewers.token_for(request.user).secret()
-        return request.user, f"{public}/hdhr/{key}" if key else public, access.of_request(request)
+        return request.user, tuner.address(public, key) if key else public, access.of_request(request)
     if settings.CHANNELS_OPEN_ACCESS:
         return None, public, access.grant(None)
     return _refused("Add the tuner as <server>/hdhr/<your channel access token> (shown on the channels "

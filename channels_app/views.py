@@ -68,10 +68,6 @@ def _channel(name) -> Channel:
     return channel
 
 
-def _base(request) -> str:
-    return settings.CHANNELS_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
-
-
 def _user_token(user, token):
     """The token the URLs repeat: the request's, else the signed-in user's (none when it cannot be shown)."""
     if token or user is None:
@@ -86,7 +82,7 @@ def playlist(request, user, token):
     A stopped channel is left out: a player would show it as a dead entry.
     """
     channels = list(Channel.objects.filter(unit__desired=Desired.RUNNING))
-    text = listings.m3u(channels, _base(request), _user_token(user, token))
+    text = listings.m3u(channels, listings.public_base(request), _user_token(user, token))
     response = HttpResponse(text, content_type="audio/x-mpegurl; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="playlist.m3u"'
     response["Cache-Control"] = "no-cache"
@@ -97,7 +93,7 @@ def playlist(request, user, token):
 def guide(request, user, token):
     """XMLTV: what plays now and next for 24 h, from the cursors and probed durations."""
     channels = list(channels_queryset())
-    text = listings.xmltv(channels, _base(request), _user_token(user, token))
+    text = listings.xmltv(channels, listings.public_base(request), _user_token(user, token))
     response = HttpResponse(text, content_type="application/xml")
     response["Cache-Control"] = "max-age=60"
     return response
