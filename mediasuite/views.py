@@ -12,8 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from . import states
-from .api.views import manager_initialized
 from .policies import policy_for
+from .supervisor import nodes
 
 
 @login_required
@@ -59,7 +59,7 @@ def settings_page(request):
         "data_dir": settings.DATA_DIR,
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "broker": "redis" if settings.REDIS_URL else "orm",
-        "manager_initialized": manager_initialized(),
+        "manager_initialized": nodes.alive(),
         "services": services,
         "connections": connections_summary(request.user),
         # Where live.js resumes from, so that no change after the page was drawn is missed.

@@ -2,12 +2,10 @@
 
 import shutil
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, Throttled
@@ -16,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import accounts, health, logins, version
-from ..models import Club, Membership, SupervisorNode, User
+from ..models import Club, Membership, User
+from ..supervisor import nodes
 from .errors import ErrorSerializer
 from .serializers import (
     ClubSerializer,
@@ -54,11 +53,6 @@ class TokenView(APIView):
         return Response({"token": accounts.api_token(user, user)})
 
 
-def manager_initialized() -> bool:
-    fresh = timezone.now() - timedelta(seconds=settings.SUPERVISOR_HEARTBEAT_TTL)
-    return SupervisorNode.objects.filter(heartbeat_at__gte=fresh).exists()
-
-
 class HealthView(APIView):
     """Liveness of the installation, for monitors and the self-update check; with `detail=1` (a super
     admin) also what needs attention (mediasuite/health) and the live state at a glance."""
@@ -92,7 +86,7 @@ class HealthView(APIView):
             "version": version.current()["version"],
         }
         try:
-            body["manager_initialized"] = manager_initialized()
+            body["manager_initialized"] = nodes.alive()
         except DatabaseError as exc:
             connection.close()
             body["status"] = "degraded"

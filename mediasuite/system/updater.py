@@ -22,9 +22,11 @@ import psutil
 import requests
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from ..models import UpdateJob
 from ..services import control as services
+from ..supervisor import nodes
 from . import backup, git, jobs, restart
 
 logger = logging.getLogger("mediasuite.system")
@@ -171,6 +173,7 @@ class Updater:
         if not rolling_back:
             self.step(State.RESTARTING)
         self.log("Restarting the service...")
+        supervised, restarted_at = nodes.alive(), timezone.now()
         try:
             method = restart.restart(self.job.pk, self.log)
         except restart.RestartError as exc:
@@ -179,9 +182,11 @@ class Updater:
         jobs.set_fields(self.job, restart_method=method)
         if not rolling_back:
             self.step(State.VERIFYING)
-        self.verify(version)
+        self.verify(version, restarted_at if supervised else None)
 
-    def verify(self, version: str):
+    def verify(self, version: str, supervisor_since=None):
+        """The new version answers on the health URL and, when a supervisor ran before the restart,
+        a supervisor started since then beats: channels and cameras are kept again."""
         url = settings.UPDATE_HEALTH_URL
         timeout = settings.UPDATE_VERIFY_TIMEOUT
         self.log(f"Waiting up to {timeout:.0f} s for {url} to report version {version}.")
@@ -195,8 +200,11 @@ class Updater:
                     "application/json") else {}
                 seen = f"HTTP {answer.status_code}, version {body.get('version')}"
                 if answer.status_code == 200 and (body.get("version"), body.get("status")) == (version, "ok"):
-                    self.log(f"The service answers with version {version}.")
-                    return
+                    if supervisor_since is None or nodes.alive(supervisor_since):
+                        self.log(f"The service answers with version {version}"
+                                 + (" and its supervisor is back." if supervisor_since else "."))
+                        return
+                    seen = f"version {version}, but no supervisor started since the restart"
             except (requests.RequestException, ValueError) as exc:
                 seen = type(exc).__name__
             jobs.set_fields(self.job)

@@ -9,6 +9,7 @@ import requests
 from django.utils import timezone
 
 from mediasuite.models import SupervisorNode
+from mediasuite.supervisor import nodes
 
 from ..conftest import ROOT, free_port, wait_for
 
@@ -31,6 +32,15 @@ def test_manager_initialized_follows_the_supervisor_heartbeat(client, db):
     assert client.get("/api/health").json()["manager_initialized"] is True
     SupervisorNode.objects.filter(pk=node.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     assert client.get("/api/health").json()["manager_initialized"] is False
+
+
+def test_after_a_restart_only_a_supervisor_started_since_counts(db):
+    """The update's check: the old supervisor's last beats are not the new one coming up."""
+    restarted_at = timezone.now()
+    SupervisorNode.objects.create(name="old", hostname="h", pid=1, started_at=restarted_at - timedelta(hours=1))
+    assert nodes.alive() and not nodes.alive(restarted_at)
+    SupervisorNode.objects.create(name="new", hostname="h", pid=2)
+    assert nodes.alive(restarted_at)
 
 
 def test_health_needs_no_login_and_ignores_bad_tokens(client, db):

@@ -12,9 +12,8 @@ import time
 import psutil
 import pytest
 
-from mediasuite.api.views import manager_initialized
 from mediasuite.models import Desired, Event, Lease, SupervisorNode, Unit, UnitState
-from mediasuite.supervisor import control
+from mediasuite.supervisor import control, nodes
 from tests.conftest import wait_for
 
 # Fast clocks for the tests; the defaults (1 s / 60 s / 5 in 10 min / 10 s) stay in settings.
@@ -232,7 +231,7 @@ def test_restart_stop_and_clean_shutdown(supervisor, tmp_path):
     wait_for(lambda: all(is_running(u) for u in Unit.objects.filter(pk__in=[unit.pk, other.pk])),
              timeout=20, message="both units running")
     pid = Unit.objects.get(pk=unit.pk).pid
-    assert manager_initialized()  # /api/health reads the node heartbeat
+    assert nodes.alive()  # /api/health reads the node heartbeat
 
     control.restart(None, unit)
     new = wait_for(lambda: (u := Unit.objects.get(pk=unit.pk)) and is_running(u, not_pids=[pid]) and u,
@@ -260,7 +259,7 @@ def test_restart_stop_and_clean_shutdown(supervisor, tmp_path):
     kept = Unit.objects.get(pk=other.pk)
     assert kept.desired == Desired.RUNNING and kept.state == UnitState.STOPPED
     assert not Lease.objects.exists() and not SupervisorNode.objects.filter(name=node("drive")).exists()
-    assert not manager_initialized()
+    assert not nodes.alive()
 
     supervisor("drive")  # desired state kept: it comes back with the next supervisor
     wait_for(lambda: is_running(Unit.objects.get(pk=other.pk)), timeout=20, message="the unit back")

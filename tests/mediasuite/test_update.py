@@ -155,6 +155,8 @@ def test_under_make_run_the_update_restarts_through_its_own_supervisord(tmp_path
         assert inst.calls("service") == ["mediasuite restart"]
         messages = [line["message"] for line in job["results"]]
         assert any(m.startswith("Restart requested through supervisor: `supervisorctl -c ") for m in messages)
+        # Done once the new supervisor beats, not when the web answers first: channels are kept again.
+        assert f"The service answers with version {b[:12]} and its supervisor is back." in messages
         health = inst.health()
         assert health["version"] == b[:12] and health["manager_initialized"] is True
     finally:
