@@ -108,17 +108,40 @@ class Window:
         os.replace(temporary, self.directory / PLAYLIST)
 
 
-def finished_segments(private_playlist: Path) -> list[tuple[str, float]]:
-    """(name, duration) of the segments an ffmpeg run has completed, from its own playlist."""
-    try:
-        text = private_playlist.read_text()
-    except OSError:
-        return []
-    found, duration = [], None
-    for line in text.splitlines():
-        if match := _EXTINF.match(line):
-            duration = float(match.group(1))
-        elif line and not line.startswith("#") and duration is not None:
-            found.append((line.strip(), duration))
-            duration = None
-    return found
+class RunPlaylist:
+    """The private playlist of one ffmpeg run, parsed again only when ffmpeg rewrote it.
+
+    The playout loop looks at it twenty times a second for every channel of a
+    host; a stat is much cheaper than reading and parsing, and ffmpeg (with
+    temp_file) replaces the file, so a new inode, size or time says it changed.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._stamp = None
+        self._finished: list[tuple[str, float]] = []
+
+    def finished(self) -> list[tuple[str, float]]:
+        """(name, duration) of the segments the run has completed."""
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return []
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if stamp != self._stamp:
+            self._stamp, self._finished = stamp, self._parse()
+        return self._finished
+
+    def _parse(self) -> list[tuple[str, float]]:
+        try:
+            text = self.path.read_text()
+        except OSError:
+            return []
+        found, duration = [], None
+        for line in text.splitlines():
+            if match := _EXTINF.match(line):
+                duration = float(match.group(1))
+            elif line and not line.startswith("#") and duration is not None:
+                found.append((line.strip(), duration))
+                duration = None
+        return found

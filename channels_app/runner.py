@@ -207,6 +207,7 @@ class Runner:
                    "offset": offset, "requested": requested, "actor_id": actor_id, "index": index}
         run = f"r{self.window.next_sequence}"
         private = self.directory / f".{run}.m3u8"
+        finished = hls.RunPlaylist(private)
         reference = None if video.delivery == Delivery.COPY else \
             VideoFile.objects.filter(channel=self.channel, delivery=Delivery.COPY).first()
         clock = self.clock(trigger, video, offset)
@@ -221,7 +222,7 @@ class Runner:
         seen, position, last_db = set(), offset, time.monotonic()
         while True:
             code = self.process.poll()
-            for name, duration in hls.finished_segments(private):
+            for name, duration in finished.finished():
                 if name not in seen and (self.directory / name).exists():
                     position += duration
                     self.queue.append(Queued(name, duration, video.pk, position, None if seen else opening))

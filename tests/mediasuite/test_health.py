@@ -37,7 +37,8 @@ def test_manager_initialized_follows_the_supervisor_heartbeat(client, db):
 def test_after_a_restart_only_a_supervisor_started_since_counts(db):
     """The update's check: the old supervisor's last beats are not the new one coming up."""
     restarted_at = timezone.now()
-    SupervisorNode.objects.create(name="old", hostname="h", pid=1, started_at=restarted_at - timedelta(hours=1))
+    an_hour_before = restarted_at - timedelta(hours=1)
+    SupervisorNode.objects.create(name="old", hostname="h", pid=1, started_at=an_hour_before)
     assert nodes.alive() and not nodes.alive(restarted_at)
     SupervisorNode.objects.create(name="new", hostname="h", pid=2)
     assert nodes.alive(restarted_at)
