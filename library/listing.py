@@ -124,11 +124,14 @@ def forget(kind: str) -> None:
     cache.delete(_arr_key(kind))
 
 
-def complete(rows: list[dict]) -> list[str]:
-    """Add Sonarr/Radarr's view of each row (one call each at most); the warnings of those that failed."""
-    warnings = []
-    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
-        wanted = [r for r in rows if r["media_type"] == media_type and r[field]]
+ARR_KINDS = ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id"))
+
+
+def _in_arr(rows: list[dict], warnings: list[str]):
+    """(row, its Sonarr/Radarr columns or None) of each row with the id its service knows it by: one call
+    per service at most; a service that fails adds its warning and says nothing of its rows."""
+    for kind, media_type, field in ARR_KINDS:
+        wanted = [r for r in rows if r["media_type"] == media_type and r.get(field)]
         if not wanted or not arr.configured(kind):
             continue
         try:
@@ -137,14 +140,20 @@ def complete(rows: list[dict]) -> list[str]:
             warnings.append(str(exc))
             continue
         for row in wanted:
-            columns = found.get(row[field])
-            row["in_arr"] = columns is not None
-            if columns is None:
-                continue
-            row.update(arr_id=columns["arr_id"], root_folder=columns["root_folder"],
-                       production_status=columns["production_status"])
-            if media_type == "series":
-                row.update(size=columns["size"], incomplete=columns["incomplete"])
+            yield row, found.get(row[field])
+
+
+def complete(rows: list[dict]) -> list[str]:
+    """Add Sonarr/Radarr's view of each row; the warnings of the services that failed."""
+    warnings = []
+    for row, columns in _in_arr(rows, warnings):
+        row["in_arr"] = columns is not None
+        if columns is None:
+            continue
+        row.update(arr_id=columns["arr_id"], root_folder=columns["root_folder"],
+                   production_status=columns["production_status"])
+        if row["media_type"] == "series":
+            row.update(size=columns["size"], incomplete=columns["incomplete"])
     return warnings
 
 
@@ -203,15 +212,6 @@ def suggestions(user, query: str) -> tuple[list[dict], list[str]]:
             found += search(query)[:10]
         except ServiceError as exc:
             warnings.append(str(exc))
-    for kind, media_type, field in ((arr.SONARR, "series", "tvdb_id"), (arr.RADARR, "movie", "tmdb_id")):
-        rows = [r for r in found if r["media_type"] == media_type]
-        if not rows or not arr.configured(kind):
-            continue
-        try:
-            known = arr_columns(kind)
-        except arr.ArrError as exc:
-            warnings.append(str(exc))
-            continue
-        for row in rows:
-            row["in_arr"] = row[field] in known
+    for row, columns in _in_arr(found, warnings):
+        row["in_arr"] = columns is not None
     return media.decorate(found, user), warnings
