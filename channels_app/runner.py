@@ -26,6 +26,7 @@ transcoded head.
 """
 
 import logging
+import math
 import signal
 import subprocess
 import time
@@ -76,6 +77,10 @@ def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path,
     """
     seg = settings.CHANNELS_SEGMENT_SECONDS
     burst = pacing.burst(video)
+    first = min(seg, 0.5)  # the first segments' length: a restart's first one is out at once
+    # The run's own playlist lists all the burst writes within milliseconds, and a few more: a segment
+    # that left it before the loop looked would be lost (a gap, and the next file's clock too low).
+    listed = math.ceil(burst / first) + 4
     argv = [settings.FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "warning",
             "-copyts", "-ss", f"{offset:.3f}", "-noaccurate_seek", "-itsoffset", f"{-burst:.3f}", "-re",
             "-i", str(paths.file_path(video)), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
@@ -94,7 +99,7 @@ def ffmpeg_command(video: VideoFile, offset: float, clock: float, run_dir: Path,
     else:
         argv += ["-c", "copy"]
     argv += ["-output_ts_offset", f"{clock + burst - offset:.3f}", "-f", "hls", "-hls_time", f"{seg:g}",
-             "-hls_init_time", f"{min(seg, 0.5):g}", "-hls_list_size", "4", "-hls_flags", "temp_file",
+             "-hls_init_time", f"{first:g}", "-hls_list_size", str(listed), "-hls_flags", "temp_file",
              "-hls_segment_filename", str(run_dir / f"{run}_%d.ts"), str(run_dir / f".{run}.m3u8")]
     return argv
 

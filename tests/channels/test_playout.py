@@ -78,6 +78,7 @@ def test_hls_is_a_valid_live_playlist_and_timestamps_increase_across_files(make_
     index = max(i for i, line in enumerate(lines) if line == "#EXT-X-DISCONTINUITY")
     after = next(line for line in lines[index:] if line and not line.startswith("#"))
     before = names[names.index(after) - 1]
+    assert after.endswith("_0.ts"), after  # the new file's first segment was not lost in its start burst
     assert last_pts(hls_path(channel, before)) < first_pts(hls_path(channel, after))
 
 
