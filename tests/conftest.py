@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: users per role, clubs, API clients, real processes."""
+"""Fixtures shared by the whole suite: users per role, clubs, API clients, real processes; the fake hosted
+services come from tests/fakes/fixtures.py."""
 
 import contextlib
 import os
@@ -16,6 +17,8 @@ from rest_framework.test import APIClient
 
 from mediasuite.models import Club, Membership, User
 from mediasuite.roles import Role
+
+pytest_plugins = ["tests.fakes.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "s3cret-pass-for-tests"

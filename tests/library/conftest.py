@@ -1,41 +1,11 @@
-"""The fake Plex (and plex.tv), the fake Sonarr/Radarr over temp libraries, an operator and helpers."""
+"""An operator, and movies and shows on disk in the fake Sonarr/Radarr libraries, known to the fake Plex."""
 
 import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from mediasuite.roles import Role
-from tests.fakes.plex import FakePlex
-from tests.fakes.radarr import FakeRadarr
-from tests.fakes.sonarr import FakeSonarr
-
-
-@pytest.fixture
-def plex(settings):
-    cache.clear()
-    with FakePlex() as fake:
-        settings.PLEX_URL = settings.PLEX_TV_URL = fake.url
-        settings.PLEX_TOKEN = fake.token
-        yield fake
-    cache.clear()
-
-
-@pytest.fixture
-def radarr(tmp_path, settings):
-    (tmp_path / "movies").mkdir()
-    with FakeRadarr(library=tmp_path / "movies") as fake:
-        settings.RADARR_URL, settings.RADARR_API_KEY = fake.url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def sonarr(tmp_path, settings):
-    (tmp_path / "tv").mkdir()
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        yield fake
 
 
 @pytest.fixture

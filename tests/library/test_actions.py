@@ -188,20 +188,14 @@ def test_only_a_super_admin_may_use_the_library(api, people, plex, movie):
     assert plex.deleted == []
 
 
-def test_a_title_not_in_plex_shows_the_archive_then_suggestions(client, plex, radarr, movie, settings):
-    from tests.fakes.tmdb import FakeTmdb
-    from tests.fakes.tvdb import FakeTvdb
-
+def test_a_title_not_in_plex_shows_the_archive_then_suggestions(client, plex, radarr, movie, tmdb, tvdb):
     key, _ = movie("The Matrix", 1999, 603, watched_by=[1])
     post(client, key, "archive")
     radarr.add_media(604, "The Matrix Reloaded")
-    with FakeTmdb() as tmdb, FakeTvdb() as tvdb:
-        settings.TMDB_API_URL, settings.TMDB_API_KEY = tmdb.api_url, tmdb.api_key
-        settings.TVDB_API_URL, settings.TVDB_API_KEY = tvdb.api_url, tvdb.api_key
-        tmdb.add_movie(603, "The Matrix", "1999-03-31")
-        tmdb.add_movie(604, "The Matrix Reloaded", "2003-05-15")
-        tmdb.add_movie(605, "The Matrix Revolutions", "2003-11-05")
-        answer = client.get("/api/library/suggestions?q=matrix")
+    tmdb.add_movie(603, "The Matrix", "1999-03-31")
+    tmdb.add_movie(604, "The Matrix Reloaded", "2003-05-15")
+    tmdb.add_movie(605, "The Matrix Revolutions", "2003-11-05")
+    answer = client.get("/api/library/suggestions?q=matrix")
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert [r["title"] for r in body["archive"]] == ["The Matrix"]

@@ -5,24 +5,9 @@ import time
 
 import pytest
 
-from mediasuite.clients import arr, tvdb
+from mediasuite.clients import arr
+from mediasuite.clients import tvdb as tvdb_client
 from mediasuite.clients.http import ServiceError
-from tests.fakes.sonarr import FakeSonarr
-from tests.fakes.tvdb import FakeTvdb
-
-
-@pytest.fixture
-def sonarr(tmp_path, settings):
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def fake_tvdb(settings):
-    with FakeTvdb() as fake:
-        settings.TVDB_API_URL, settings.TVDB_API_KEY = fake.api_url, fake.api_key
-        yield fake
 
 
 def test_unconfigured_and_refused_name_the_setting(db, sonarr, settings):
@@ -54,26 +39,26 @@ def test_a_command_is_followed_until_sonarr_finishes_it(sonarr):
 @pytest.mark.parametrize("translation", [None, {"name": None, "overview": None}, {"name": "", "overview": ""},
                                          {"name": "  ", "overview": " \n "}],
                          ids=["missing", "fields-missing", "empty", "blank"])
-def test_tvdb_details_fall_back_to_the_original_language(translation, fake_tvdb):
-    fake_tvdb.add_record(81189, "Breaking Bad", "A chemistry teacher ...", year="2008", status="Ended")
+def test_tvdb_details_fall_back_to_the_original_language(translation, tvdb):
+    tvdb.add_record(81189, "Breaking Bad", "A chemistry teacher ...", year="2008", status="Ended")
     if translation is not None:
-        fake_tvdb.add_translation(81189, "fra", **translation)
-    details = tvdb.series_details(81189, "fra")
+        tvdb.add_translation(81189, "fra", **translation)
+    details = tvdb_client.series_details(81189, "fra")
     assert details == {"id": 81189, "name": "Breaking Bad", "overview": "A chemistry teacher ...",
                        "year": 2008, "image": "https://artworks.example/81189.jpg", "status": "Ended"}
 
 
-def test_tvdb_details_in_the_asked_language_each_field_apart(fake_tvdb, settings):
-    fake_tvdb.add_record(81189, "Breaking Bad", "A chemistry teacher ...", year="2008")
-    fake_tvdb.add_translation(81189, "fra", name="Breaking Bad : le chimiste", overview=" ")
+def test_tvdb_details_in_the_asked_language_each_field_apart(tvdb, settings):
+    tvdb.add_record(81189, "Breaking Bad", "A chemistry teacher ...", year="2008")
+    tvdb.add_translation(81189, "fra", name="Breaking Bad : le chimiste", overview=" ")
     settings.TVDB_LANGUAGE = "fra"
-    details = tvdb.series_details(81189)
+    details = tvdb_client.series_details(81189)
     assert (details["id"], details["name"], details["overview"]) == (
         81189, "Breaking Bad : le chimiste", "A chemistry teacher ...")
-    asked = [path for _, _, path, _ in fake_tvdb.requests]
+    asked = [path for _, _, path, _ in tvdb.requests]
     assert "/v4/series/81189/translations/fra" in asked
 
 
-def test_tvdb_details_of_an_unknown_series_say_so(fake_tvdb):
+def test_tvdb_details_of_an_unknown_series_say_so(tvdb):
     with pytest.raises(ServiceError, match="no series with id 999"):
-        tvdb.series_details(999, "eng")
+        tvdb_client.series_details(999, "eng")

@@ -12,8 +12,6 @@ import yaml
 from django.test import Client
 
 from mediasuite.models import Club, Membership, User
-from tests.fakes.plex import FakePlex
-from tests.fakes.sonarr import FakeSonarr
 
 PATH_TRICKS = ["987654", "not-a-number", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "%00", "a%00b",
                "-1", "1.5", "%E2%82%AC"]
@@ -31,23 +29,6 @@ def staff_client(people):
     client = Client(raise_request_exception=False)
     client.force_login(people["super"])
     return client
-
-
-@pytest.fixture
-def sonarr(tmp_path, settings):
-    """A reachable Sonarr, so that an id unknown to it is judged (404), not its absence (502)."""
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def plex(settings):
-    """A reachable Plex: a library request with no filter at all is valid, and answered (not a 503)."""
-    with FakePlex() as fake:
-        settings.PLEX_URL = settings.PLEX_TV_URL = fake.url
-        settings.PLEX_TOKEN = fake.token
-        yield fake
 
 
 def resolve_ref(schema, node):
@@ -85,6 +66,7 @@ def assert_clear_4xx(response, what):
 
 
 def test_unknown_ids_and_path_tricks(schema, staff_client, sonarr):
+    """Sonarr is reachable, so that an id unknown to it is judged (404), not its absence (502)."""
     checked = 0
     for path, method, _ in operations(schema):
         if "{" not in path:
@@ -100,6 +82,7 @@ def test_unknown_ids_and_path_tricks(schema, staff_client, sonarr):
 
 
 def test_missing_fields_wrong_types_and_garbage_bodies(schema, staff_client, club, people, plex):
+    """Plex is reachable: a library request with no filter at all is valid, and answered (not a 503)."""
     counts = {name: model.objects.count() for name, model in
               (("clubs", Club), ("users", User), ("memberships", Membership))}
     for path, method, operation in operations(schema):

@@ -13,16 +13,17 @@ from mediasuite.models import Connection, Event, ServiceState, TrackPlay
 from mediasuite.services import control
 from tests.conftest import wait_for
 from tests.fakes.lastfm import FakeLastfm
-from tests.fakes.sonarr import FakeSonarr
 from tests.fakes.tmdb import FakeTmdb
 
 SECRET = "sonarr-key-0123456789abcdef"
 
 
 @pytest.fixture
-def sonarr(tmp_path):
-    with FakeSonarr(library=tmp_path / "tv", api_key=SECRET) as fake:
-        yield fake
+def sonarr(sonarr, settings):
+    """The fake Sonarr, taking the key SECRET, left out of the settings: the tests save it as a Connection."""
+    sonarr.api_key = SECRET
+    settings.SONARR_URL = settings.SONARR_API_KEY = ""
+    return sonarr
 
 
 @pytest.fixture

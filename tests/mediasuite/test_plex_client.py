@@ -5,20 +5,8 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
 
 from mediasuite.clients.plex import Plex, PlexError, PlexNotFound, watched_episodes
-from tests.fakes.plex import FakePlex
-
-
-@pytest.fixture
-def plex(settings):
-    cache.clear()
-    with FakePlex() as fake:
-        settings.PLEX_URL = settings.PLEX_TV_URL = fake.url
-        settings.PLEX_TOKEN = fake.token
-        yield fake
-    cache.clear()
 
 
 def test_libraries_are_movie_and_show_sections_minus_the_ignored(plex, settings):

@@ -10,36 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from seedbox.models import State, Torrent
-from tests.fakes.tmdb import FakeTmdb
-from tests.fakes.torznab import FakeTorznab
-from tests.fakes.tvdb import FakeTvdb
 
 TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
 
 
 def magnet(n: int, name="Release") -> str:
     return f"magnet:?xt=urn:btih:{hashlib.sha1(f'{name}{n}'.encode()).hexdigest()}&dn={name}.{n}{TRACKER}"
-
-
-@pytest.fixture
-def indexer(settings):
-    with FakeTorznab() as fake:
-        settings.TORZNAB_URL, settings.TORZNAB_API_KEY = fake.api_url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def tmdb(settings):
-    with FakeTmdb() as fake:
-        settings.TMDB_API_URL, settings.TMDB_API_KEY = fake.api_url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def tvdb(settings):
-    with FakeTvdb() as fake:
-        settings.TVDB_API_URL, settings.TVDB_API_KEY = fake.api_url, fake.api_key
-        yield fake
 
 
 @pytest.mark.parametrize("who", ["admin", "player", "other_admin"])

@@ -9,9 +9,6 @@ from mediasuite.models import Event
 from seedbox import mapping, pipeline
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
-from tests.fakes.radarr import FakeRadarr
-from tests.fakes.sonarr import FakeSonarr
-from tests.fakes.tvdb import FakeTvdb
 
 TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
 
@@ -21,19 +18,10 @@ def release(n: int, name="Breaking.Bad.S01") -> dict:
     return {"title": f"{name}E0{n}.1080p", "magnet": f"magnet:?xt=urn:btih:{infohash}&dn={name}{n}{TRACKER}"}
 
 
-@pytest.fixture
-def sonarr(tmp_path, settings):
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        settings.TVDB_API_KEY = ""
-        yield fake
-
-
-@pytest.fixture
-def radarr(tmp_path, settings):
-    with FakeRadarr(library=tmp_path / "movies") as fake:
-        settings.RADARR_URL, settings.RADARR_API_KEY = fake.url, fake.api_key
-        yield fake
+@pytest.fixture(autouse=True)
+def no_tvdb(settings):
+    """Series are looked up in Sonarr alone, unless a test asks for the fake `tvdb`."""
+    settings.TVDB_API_KEY = ""
 
 
 @pytest.fixture
@@ -68,14 +56,12 @@ def test_lookup_ranks_exact_title_and_year_first(operator, sonarr):
     assert sonarr.calls("GET", "series/lookup") == [({"term": "breaking"}, {})]
 
 
-def test_lookup_by_id_uses_tvdb_details_in_the_language(operator, sonarr, settings):
+def test_lookup_by_id_uses_tvdb_details_in_the_language(operator, sonarr, tvdb, settings):
     sonarr.add_lookup(81189, "Breaking Bad", 2008, overview="A teacher.")
-    with FakeTvdb() as tvdb:
-        settings.TVDB_API_URL, settings.TVDB_API_KEY = tvdb.api_url, tvdb.api_key
-        settings.TVDB_LANGUAGE = "fra"
-        tvdb.add_record(81189, "Breaking Bad", "A teacher.", year="2008")
-        tvdb.add_translation(81189, "fra", name="Breaking Bad (VF)", overview="")
-        rows = operator.get("/api/search/lookup", {"type": "series", "term": "tvdb:81189"}).json()
+    settings.TVDB_LANGUAGE = "fra"
+    tvdb.add_record(81189, "Breaking Bad", "A teacher.", year="2008")
+    tvdb.add_translation(81189, "fra", name="Breaking Bad (VF)", overview="")
+    rows = operator.get("/api/search/lookup", {"type": "series", "term": "tvdb:81189"}).json()
     assert [(r["tvdb_id"], r["title"], r["overview"]) for r in rows] == [
         (81189, "Breaking Bad (VF)", "A teacher.")]
 

@@ -3,18 +3,14 @@
 import pytest
 
 from mediasuite.models import Event
-from tests.fakes.plex import FakePlex
-from tests.fakes.radarr import FakeRadarr
-from tests.fakes.sonarr import FakeSonarr
 
 
 @pytest.fixture
-def sonarr(tmp_path, settings):
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        settings.TVDB_API_KEY = ""
-        fake.add_media(81189, "Breaking Bad", 2008, seasons={1: 3, 2: 2}, files=True)
-        yield fake
+def sonarr(sonarr, settings):
+    """Sonarr holding Breaking Bad (two seasons, every episode on disk); no TVDB asked."""
+    settings.TVDB_API_KEY = ""
+    sonarr.add_media(81189, "Breaking Bad", 2008, seasons={1: 3, 2: 2}, files=True)
+    return sonarr
 
 
 @pytest.fixture
@@ -46,18 +42,18 @@ def test_details_list_seasons_and_episodes(operator, sonarr):
     assert sonarr.calls("GET", "episode")[0][0] == {"seriesId": "1", "includeEpisodeFile": "true"}
 
 
-def test_details_carry_the_plex_watched_state_when_plex_is_configured(operator, sonarr, settings):
+def test_details_carry_the_plex_watched_state_when_plex_is_configured(operator, sonarr, plex, settings):
+    settings.PLEX_URL = ""  # Plex not configured: no watched state
     series = operator.get("/api/series_details/81189").json()
     first = series["seasons"][0]
     assert first["watched_count"] is None and first["episodes"][0]["watched"] is None
-    with FakePlex() as plex:
-        settings.PLEX_URL, settings.PLEX_TOKEN = plex.url, plex.token
-        plex.watch(plex.owner, plex.add_show("Another Show", 2010, tvdb_id=12345, seasons={1: 2}))
-        show = plex.add_show("Breaking Bad", 2008, tvdb_id=81189, seasons={1: 3, 2: 2})
-        first_season = plex.children[show][0]
-        for episode in plex.children[first_season][:2]:
-            plex.watch(plex.owner, episode)
-        series = operator.get("/api/series_details/81189").json()
+    settings.PLEX_URL = plex.url
+    plex.watch(plex.owner, plex.add_show("Another Show", 2010, tvdb_id=12345, seasons={1: 2}))
+    show = plex.add_show("Breaking Bad", 2008, tvdb_id=81189, seasons={1: 3, 2: 2})
+    first_season = plex.children[show][0]
+    for episode in plex.children[first_season][:2]:
+        plex.watch(plex.owner, episode)
+    series = operator.get("/api/series_details/81189").json()
     assert [s["watched_count"] for s in series["seasons"]] == [2, 0]
     assert [e["watched"] for e in series["seasons"][0]["episodes"]] == [True, True, False]
     settings.PLEX_URL = "http://127.0.0.1:1"  # Plex down: the series is still shown, without watched state
@@ -145,25 +141,23 @@ def test_unknown_series_seasons_episodes_and_actions_are_4xx_with_nothing_sent(t
     assert operator.get("/api/series_details/999").status_code == 404
 
 
-def test_queues_of_both_services_and_remove_with_blocklist(operator, sonarr, tmp_path, settings):
+def test_queues_of_both_services_and_remove_with_blocklist(operator, sonarr, radarr, settings):
     sonarr.add_queue("Breaking.Bad.S02E01.1080p", 81189, size=1000, sizeleft=250,
                      messages=["No files found are eligible for import"])
-    with FakeRadarr(library=tmp_path / "movies") as radarr:
-        settings.RADARR_URL, settings.RADARR_API_KEY = radarr.url, radarr.api_key
-        radarr.add_media(603, "The Matrix", 1999)
-        movie = radarr.add_queue("The.Matrix.1999.2160p", 603, size=4000, sizeleft=0, status="completed")
-        services = operator.get("/api/seedbox/queue").json()
-        assert [(s["label"], s["error"], len(s["items"])) for s in services] == [("Sonarr", "", 1),
-                                                                                ("Radarr", "", 1)]
-        item = services[0]["items"][0]
-        assert (item["title"], item["media"], item["progress"], item["time_left"]) == (
-            "Breaking.Bad.S02E01.1080p", "Breaking Bad", 75.0, "00:05:00")
-        assert item["warnings"] == ["No files found are eligible for import"]
-        answer = operator.delete(f"/api/seedbox/queue/radarr/{movie['id']}?blocklist=true")
-        assert answer.status_code == 204
-        assert radarr.calls("DELETE", f"queue/{movie['id']}") == [({"removeFromClient": "true",
-                                                                    "blocklist": "true"}, {})]
-        assert radarr.queue == {}
+    radarr.add_media(603, "The Matrix", 1999)
+    movie = radarr.add_queue("The.Matrix.1999.2160p", 603, size=4000, sizeleft=0, status="completed")
+    services = operator.get("/api/seedbox/queue").json()
+    assert [(s["label"], s["error"], len(s["items"])) for s in services] == [("Sonarr", "", 1),
+                                                                            ("Radarr", "", 1)]
+    item = services[0]["items"][0]
+    assert (item["title"], item["media"], item["progress"], item["time_left"]) == (
+        "Breaking.Bad.S02E01.1080p", "Breaking Bad", 75.0, "00:05:00")
+    assert item["warnings"] == ["No files found are eligible for import"]
+    answer = operator.delete(f"/api/seedbox/queue/radarr/{movie['id']}?blocklist=true")
+    assert answer.status_code == 204
+    assert radarr.calls("DELETE", f"queue/{movie['id']}") == [({"removeFromClient": "true",
+                                                                "blocklist": "true"}, {})]
+    assert radarr.queue == {}
     settings.RADARR_URL = ""
     assert operator.delete("/api/seedbox/queue/sonarr/1?blocklist=maybe").status_code == 400
     assert operator.delete("/api/seedbox/queue/lidarr/1").status_code == 404

@@ -7,68 +7,66 @@ import pytest
 from mediasuite.roles import Role
 from seedbox.models import Torrent
 from tests.conftest import sign_in, start_web, wait_for
-from tests.fakes.sonarr import FakeSonarr
-from tests.fakes.torznab import FakeTorznab
 
 TRACKER = "&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce"
 
 
 @pytest.mark.browser
-def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedbox, tmp_path):
+def test_batch_three_releases_from_the_search_page(page, spawn, make_user, seedbox, tmp_path, indexer,
+                                                   sonarr):
     operator = make_user("operator", Role.SUPER_ADMIN)
-    with FakeTorznab() as indexer, FakeSonarr(library=tmp_path / "tv") as sonarr:
-        sonarr.add_media(81189, "Breaking Bad", 2008)
-        for n in (1, 2, 3, 4):
-            infohash = hashlib.sha1(f"bb{n}".encode()).hexdigest()
-            indexer.add_release(f"Breaking.Bad.S01E0{n}.1080p",
-                                magnet=f"magnet:?xt=urn:btih:{infohash}&dn=BB{n}{TRACKER}")
-        gone = indexer.add_release("Breaking.Bad.S01E05.1080p")  # its .torrent link answers 404
-        env = {**seedbox.env(tmp_path / "staging"), "TORZNAB_URL": indexer.api_url,
-               "TORZNAB_API_KEY": indexer.api_key, "SONARR_URL": sonarr.url, "SONARR_API_KEY": sonarr.api_key,
-               "SEEDBOX_BATCH_THROTTLE": "0.1"}
-        _, web = start_web(spawn, env=env)
+    sonarr.add_media(81189, "Breaking Bad", 2008)
+    for n in (1, 2, 3, 4):
+        infohash = hashlib.sha1(f"bb{n}".encode()).hexdigest()
+        indexer.add_release(f"Breaking.Bad.S01E0{n}.1080p",
+                            magnet=f"magnet:?xt=urn:btih:{infohash}&dn=BB{n}{TRACKER}")
+    gone = indexer.add_release("Breaking.Bad.S01E05.1080p")  # its .torrent link answers 404
+    env = {**seedbox.env(tmp_path / "staging"), "TORZNAB_URL": indexer.api_url,
+           "TORZNAB_API_KEY": indexer.api_key, "SONARR_URL": sonarr.url, "SONARR_API_KEY": sonarr.api_key,
+           "SEEDBOX_BATCH_THROTTLE": "0.1"}
+    _, web = start_web(spawn, env=env)
 
-        sign_in(page, web, operator.username, "/search/")
+    sign_in(page, web, operator.username, "/search/")
 
-        page.fill("#release-query", "breaking bad")
-        page.click("#release-search button[type=submit]")
-        boxes = page.locator(".release-checkbox")
-        boxes.first.wait_for()
-        assert boxes.count() == 5
-        assert page.locator("#batch-map-btn").is_hidden()
-        boxes.nth(0).check()
-        assert page.locator("#batch-map-btn").is_hidden(), "the batch button appears from 2 selections"
-        boxes.nth(1).check()
-        page.locator("#batch-map-btn").wait_for(state="visible")
-        boxes.nth(4).check()  # the release whose download fails
-        assert page.locator("#batch-map-btn [data-role=count]").inner_text() == "3"
-        page.click("#batch-map-btn")
+    page.fill("#release-query", "breaking bad")
+    page.click("#release-search button[type=submit]")
+    boxes = page.locator(".release-checkbox")
+    boxes.first.wait_for()
+    assert boxes.count() == 5
+    assert page.locator("#batch-map-btn").is_hidden()
+    boxes.nth(0).check()
+    assert page.locator("#batch-map-btn").is_hidden(), "the batch button appears from 2 selections"
+    boxes.nth(1).check()
+    page.locator("#batch-map-btn").wait_for(state="visible")
+    boxes.nth(4).check()  # the release whose download fails
+    assert page.locator("#batch-map-btn [data-role=count]").inner_text() == "3"
+    page.click("#batch-map-btn")
 
-        page.locator("#map-modal").wait_for(state="visible")  # it asks Sonarr as it opens
-        page.locator("#media-results .media-choice", has_text="TVDB 81189").click()
-        assert page.locator("#map-add [data-role=add-fields]").is_hidden(), "in Sonarr: nothing to add"
-        page.click("#map-confirm")
+    page.locator("#map-modal").wait_for(state="visible")  # it asks Sonarr as it opens
+    page.locator("#media-results .media-choice", has_text="TVDB 81189").click()
+    assert page.locator("#map-add [data-role=add-fields]").is_hidden(), "in Sonarr: nothing to add"
+    page.click("#map-confirm")
 
-        page.locator("#batch-report").wait_for(state="visible")
-        assert page.locator("#batch-ok li").count() == 2
-        failed = page.locator("#batch-failed li")
-        assert failed.count() == 1
-        assert gone["title"] in failed.inner_text() and "404" in failed.inner_text()
-        assert Torrent.objects.filter(tvdb_id=81189).count() == 2
+    page.locator("#batch-report").wait_for(state="visible")
+    assert page.locator("#batch-ok li").count() == 2
+    failed = page.locator("#batch-failed li")
+    assert failed.count() == 1
+    assert gone["title"] in failed.inner_text() and "404" in failed.inner_text()
+    assert Torrent.objects.filter(tvdb_id=81189).count() == 2
 
-        page.click("text=Open the activity page")
-        page.wait_for_url(f"{web}/seedbox/")
-        assert page.locator("tr[data-torrent]").count() == 2
-        assert page.locator("text=Breaking.Bad.S01E01.1080p").count() + page.locator("text=BB1").count() >= 1
+    page.click("text=Open the activity page")
+    page.wait_for_url(f"{web}/seedbox/")
+    assert page.locator("tr[data-torrent]").count() == 2
+    assert page.locator("text=Breaking.Bad.S01E01.1080p").count() + page.locator("text=BB1").count() >= 1
 
-        # A change made elsewhere shows up without a reload (live events).
-        page.locator("#live-badge[data-state=live]").wait_for()
-        torrent = Torrent.objects.filter(tvdb_id=81189).first()
-        from seedbox import lifecycle
+    # A change made elsewhere shows up without a reload (live events).
+    page.locator("#live-badge[data-state=live]").wait_for()
+    torrent = Torrent.objects.filter(tvdb_id=81189).first()
+    from seedbox import lifecycle
 
-        lifecycle.ignore(operator, torrent)
-        row = page.locator(f'tr[data-torrent="{torrent.pk}"] [data-role=state]')
-        wait_for(lambda: row.inner_text() == "ignored", timeout=20, message="the row to show ignored")
+    lifecycle.ignore(operator, torrent)
+    row = page.locator(f'tr[data-torrent="{torrent.pk}"] [data-role=state]')
+    wait_for(lambda: row.inner_text() == "ignored", timeout=20, message="the row to show ignored")
 
 
 @pytest.mark.browser

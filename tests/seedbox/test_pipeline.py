@@ -8,23 +8,6 @@ from mediasuite.models import Event
 from seedbox import lifecycle, pipeline, sending, transfer
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
-from tests.fakes.plex import FakePlex
-from tests.fakes.radarr import FakeRadarr
-from tests.fakes.sonarr import FakeSonarr
-
-
-@pytest.fixture
-def sonarr(tmp_path, settings):
-    with FakeSonarr(library=tmp_path / "tv") as fake:
-        settings.SONARR_URL, settings.SONARR_API_KEY = fake.url, fake.api_key
-        yield fake
-
-
-@pytest.fixture
-def radarr(tmp_path, settings):
-    with FakeRadarr(library=tmp_path / "movies") as fake:
-        settings.RADARR_URL, settings.RADARR_API_KEY = fake.url, fake.api_key
-        yield fake
 
 
 def tick_until(torrent, *states, timeout=90):
@@ -35,13 +18,6 @@ def tick_until(torrent, *states, timeout=90):
 
     wait_for(reached, timeout=timeout, interval=0.2, message=f"{torrent} to reach {states}")
     return torrent
-
-
-@pytest.fixture
-def plex(settings):
-    with FakePlex() as fake:
-        settings.PLEX_URL, settings.PLEX_TOKEN = fake.url, fake.token
-        yield fake
 
 
 @pytest.mark.parametrize("media", ["series", "movie"])

@@ -1,37 +1,30 @@
-"""Fake TMDB and YouTube wired into the settings, and a media with trailers on both."""
+"""The fake TMDB and YouTube holding a movie and a series with trailers on both; an operator; the queue."""
 
 import pytest
-
-from tests.fakes.tmdb import FakeTmdb
-from tests.fakes.youtube import FakeYoutube
 
 MATRIX = {"media_type": "movie", "external_id": 603, "title": "The Matrix", "year": 1999}
 
 
 @pytest.fixture
-def tmdb(settings):
-    with FakeTmdb() as fake:
-        settings.TMDB_API_URL, settings.TMDB_API_KEY = fake.api_url, fake.api_key
-        fake.add_movie(603, "The Matrix", "1999-03-30")
-        fake.add_video("movie", 603, "m8e-FF8MsqU", "The Matrix (1999) Official Trailer")
-        fake.add_video("movie", 603, "behindscene", "Making of", video_type="Featurette")
-        fake.add_series(1396, 81189, "Breaking Bad", "2008-01-20")
-        fake.add_video("tv", 1396, "HhesaQXLuRY", "Breaking Bad Season 1 Trailer")
-        yield fake
+def tmdb(tmdb):
+    tmdb.add_movie(603, "The Matrix", "1999-03-30")
+    tmdb.add_video("movie", 603, "m8e-FF8MsqU", "The Matrix (1999) Official Trailer")
+    tmdb.add_video("movie", 603, "behindscene", "Making of", video_type="Featurette")
+    tmdb.add_series(1396, 81189, "Breaking Bad", "2008-01-20")
+    tmdb.add_video("tv", 1396, "HhesaQXLuRY", "Breaking Bad Season 1 Trailer")
+    return tmdb
 
 
 @pytest.fixture
-def youtube(settings):
-    with FakeYoutube() as fake:
-        settings.YOUTUBE_API_URL, settings.YOUTUBE_API_KEY = fake.api_url, fake.api_key
-        fake.add_video("vKQi3bBA1y8", "The Matrix - Trailer (HD)", "Warner Bros.", "PT2M26S",
-                       match="the matrix")
-        fake.add_video("m8e-FF8MsqU", "The Matrix Official Trailer", "Movieclips", "PT2M20S",
-                       match="the matrix")
-        fake.add_video("Zq6xV8bq6CE", "The Matrix fan trailer", "Fans", "PT3M3S", match="the matrix")
-        fake.add_video("FuLLmovie01", "The Matrix full movie", "Pirates", "PT2H16M", match="the matrix")
-        fake.add_video("HhesaQXLuRY", "Breaking Bad Trailer", "AMC", "PT1M", match="breaking bad")
-        yield fake
+def youtube(youtube):
+    youtube.add_video("vKQi3bBA1y8", "The Matrix - Trailer (HD)", "Warner Bros.", "PT2M26S",
+                      match="the matrix")
+    youtube.add_video("m8e-FF8MsqU", "The Matrix Official Trailer", "Movieclips", "PT2M20S",
+                      match="the matrix")
+    youtube.add_video("Zq6xV8bq6CE", "The Matrix fan trailer", "Fans", "PT3M3S", match="the matrix")
+    youtube.add_video("FuLLmovie01", "The Matrix full movie", "Pirates", "PT2H16M", match="the matrix")
+    youtube.add_video("HhesaQXLuRY", "Breaking Bad Trailer", "AMC", "PT1M", match="breaking bad")
+    return youtube
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from mediasuite.models import Event
-from tests.fakes.radarr import FakeRadarr
 from trailers.models import DownloadState, TrailerEntry
 
 from .conftest import run_queued
@@ -43,6 +42,12 @@ def library(tmp_path, settings):
     return folder
 
 
+@pytest.fixture
+def radarr_library(tmp_path):
+    """Radarr's root folder apart from TRAILERS_MOVIES_ROOT (`library`), where a trailer is not to go."""
+    return tmp_path / "radarr-movies"
+
+
 def lock(client, url, media="movie/603"):
     video = {"video_id": "direct-1", "title": "Trailer", "url": url}
     return client.post(f"/api/trailers/{media}/lock", {"video": video}, format="json")
@@ -72,17 +77,15 @@ def test_locking_downloads_the_trailer_next_to_the_movie_with_progress(
 
 
 def test_the_trailer_goes_into_the_folder_radarr_keeps_for_the_movie(
-        client, mp4_server, library, tmp_path, settings, django_capture_on_commit_callbacks):
+        client, mp4_server, library, radarr, django_capture_on_commit_callbacks):
     base, original = mp4_server
-    with FakeRadarr(library=tmp_path / "radarr-movies") as radarr:
-        settings.RADARR_URL, settings.RADARR_API_KEY = radarr.url, radarr.api_key
-        folder = tmp_path / "radarr-movies" / "Matrix, The (1999) {tmdb-603}"
-        folder.mkdir(parents=True)
-        radarr.add_media(603, folder.name)
-        TrailerEntry.objects.create(media_type="movie", external_id=603, title="The Matrix", year=1999)
-        with django_capture_on_commit_callbacks(execute=True):
-            lock(client, f"{base}/trailer.mp4")
-        [written] = run_queued()
+    folder = radarr.library / "Matrix, The (1999) {tmdb-603}"
+    folder.mkdir()
+    radarr.add_media(603, folder.name)
+    TrailerEntry.objects.create(media_type="movie", external_id=603, title="The Matrix", year=1999)
+    with django_capture_on_commit_callbacks(execute=True):
+        lock(client, f"{base}/trailer.mp4")
+    [written] = run_queued()
     assert written == str(folder / "The Matrix (1999)-trailer.mp4")
     assert (folder / "The Matrix (1999)-trailer.mp4").read_bytes() == original.read_bytes()
     assert list(library.iterdir()) == [], "not in the guessed <root>/<Title> (<Year>) folder"
