@@ -23,6 +23,8 @@ from the files on disk (and `status`); PUT series|movie/<id>[?moveFiles=true]
 (the folder really moves); tag (GET, POST); episodefile?seriesId= /
 moviefile?movieId= (the video files under the item's folder) and DELETE
 episodefile|moviefile/<id> (the file is really deleted); `add_root(path)`.
+Radarr's add with addOptions.searchForMovie queues a MoviesSearch {movieIds}
+of the new movie, as its MovieScannedHandler does (`queued(name)`).
 The real server runs a command in the background: here it is "queued" in the
 answer to the POST and "completed" when read (`fail_commands(message)`: "failed"
 with that message, searches and renames). `reject(reason)` makes every
@@ -162,6 +164,10 @@ class FakeArr(ServerThread):
         """Searches and renames end `failed` with this message when read (as Sonarr reports an exception)."""
         self.command_failure = message
 
+    def queued(self, name):
+        """The bodies of the commands named `name` in the queue: posted, or started by the service itself."""
+        return [c["body"] for c in self.commands.values() if c["name"] == name]
+
     def commands_named(self, name):
         return [body for method, path, _, body in self.requests
                 if method == "POST" and path == "/api/v3/command" and body.get("name") == name]
@@ -262,11 +268,15 @@ class FakeArr(ServerThread):
             return 201, self._run(body)
         if name not in self.searches:
             return 400, [{"propertyName": "name", "errorMessage": "Unknown command"}]
-        command = {"id": next(self.ids), "name": name, "status": "queued", "message": "", "body": body,
-                   "result_message": self.command_failure or "Completed",
+        return 201, self._queue(body)
+
+    def _queue(self, body):
+        """A search or rename in the command queue, queued until read (then completed, or failed)."""
+        command = {"id": next(self.ids), "name": body["name"], "status": "queued", "message": "",
+                   "body": body, "result_message": self.command_failure or "Completed",
                    "result_status": "failed" if self.command_failure else "completed"}
         self.commands[command["id"]] = command
-        return 201, {k: v for k, v in command.items() if not k.startswith("result_")}
+        return {k: v for k, v in command.items() if not k.startswith("result_")}
 
     # -- import -------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Browser: the library page: filter, sort, mark watched, archive a movie (the row changes in place); a bulk
-job's progress bar and report follow the worker's pushed events."""
+job's progress bar and report follow the worker's pushed events; a series row opens the series dialog."""
 
 from pathlib import Path
 
@@ -116,3 +116,30 @@ def test_without_plex_the_page_says_it_once_with_the_way_to_the_form(page, spawn
     assert banner.is_visible() and "The library needs Plex" in banner.inner_text()
     assert page.locator('a[href="/settings/connections/#plex"]').is_visible()
     assert page.locator("#library-error").is_hidden(), "the same fact is not repeated as an error"
+
+
+@pytest.mark.browser
+def test_a_series_row_opens_the_series_dialog_with_its_seasons(page, spawn, make_user, plex, sonarr, radarr,
+                                                               show, movie):
+    make_user("operator", Role.SUPER_ADMIN)
+    key, _ = show("Breaking Bad", 2008, 81189, seasons={1: 2, 2: 3}, files=True)
+    plex.watch(1, plex.children[key][0])
+    matrix, _ = movie("The Matrix", 1999, 603)
+    env = {"PLEX_URL": plex.url, "PLEX_TOKEN": plex.token, "PLEX_TV_URL": plex.url,
+           "SONARR_URL": sonarr.url, "SONARR_API_KEY": sonarr.api_key,
+           "RADARR_URL": radarr.url, "RADARR_API_KEY": radarr.api_key}
+    _, web = start_web(spawn, env=env)
+    sign_in(page, web, "operator", "/library/")
+    page.locator("#library-table tbody tr").nth(1).wait_for()
+    assert page.locator(f'tr[data-rating-key="{matrix}"] [data-series-tvdb]').count() == 0, "a movie has none"
+
+    row = page.locator(f'tr[data-rating-key="{key}"]')
+    row.get_by_role("button", name="Series Breaking Bad in Sonarr").click()
+    dialog = page.locator("#series-modal")
+    seasons = dialog.locator("[data-role=seasons] .accordion-item")
+    seasons.first.wait_for()
+    assert dialog.locator("[data-role=title]").inner_text() == "Breaking Bad"
+    assert [seasons.nth(i).get_attribute("data-season") for i in range(seasons.count())] == ["1", "2"]
+    first, second = seasons.nth(0).inner_text(), seasons.nth(1).inner_text()
+    assert "Season 1" in first and "2/2 files" in first and "2 watched" in first
+    assert "Season 2" in second and "3/3 files" in second and "0 watched" in second

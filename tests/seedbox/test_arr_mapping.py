@@ -101,6 +101,34 @@ def test_batch_adds_the_missing_series_with_search_then_sends(operator, sonarr, 
     assert Event.objects.filter(kind="seedbox.media.added").count() == 1
 
 
+def test_batch_adds_the_missing_movie_with_search_then_sends(operator, radarr, seedbox, seedbox_settings,
+                                                             transactional_db, settings, tmp_path):
+    settings.SEEDBOX_BATCH_THROTTLE = 0
+    radarr.add_lookup(603, "The Matrix", 1999)
+    chosen = radarr.add_root(tmp_path / "movies-4k")
+    releases = [{**release(n, "The.Matrix.1999"), "title": f"The.Matrix.1999.2160p.UHD.BluRay-GRP{n}"}
+                for n in (1, 2)]
+    body = {"media_type": "movie", "tmdb_id": 603, "title": "The Matrix", "year": 1999, "releases": releases,
+            "add": {"root_folder": chosen, "quality_profile_id": 4, "monitored": True, "search": True}}
+    answer = operator.post("/api/seedbox/batch-download-and-map", body, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["added"]["title"] == "The Matrix" and answer.json()["ok"] == 2
+    [(_, posted)] = radarr.calls("POST", "movie")
+    assert posted["tmdbId"] == 603 and posted["title"] == "The Matrix" and posted["year"] == 1999
+    assert posted["rootFolderPath"] == chosen and posted["qualityProfileId"] == 4
+    assert posted["monitored"] is True
+    assert posted["addOptions"] == {"monitor": "movieOnly", "searchForMovie": True}
+    [movie] = radarr.media.values()
+    assert (movie["tmdbId"], movie["rootFolderPath"], movie["qualityProfileId"]) == (603, chosen, 4)
+    assert radarr.queued("MoviesSearch") == [{"name": "MoviesSearch", "movieIds": [movie["id"]],
+                                              "trigger": "unspecified"}]
+    sent = Torrent.objects.filter(tmdb_id=603, media_type="movie", state=State.SENT)
+    assert {t.infohash for t in sent} == {hashlib.sha1(f"The.Matrix.1999{n}".encode()).hexdigest()
+                                          for n in (1, 2)}
+    [added] = Event.objects.filter(kind="seedbox.media.added")
+    assert "The Matrix added to Radarr in " + chosen + " and searched" == added.message
+
+
 def test_a_batch_whose_add_fails_sends_nothing(operator, sonarr, settings):
     settings.SEEDBOX_RTORRENT_URL = "scgi://127.0.0.1:1"
     sonarr.add_lookup(81189, "Breaking Bad", 2008)
