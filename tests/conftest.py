@@ -13,6 +13,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
+from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
 from mediasuite.models import Club, Membership, User
@@ -75,6 +76,32 @@ def api():
             return self
 
     return Client()
+
+
+METRICS_TOKEN = "a-metrics-token-for-tests"
+
+
+@pytest.fixture
+def scrape(client, settings, db):
+    """scrape() reads GET /metrics with prometheus-client's own text parser: {(sample, labels): value}."""
+    settings.METRICS_TOKEN = METRICS_TOKEN
+
+    def families() -> list:
+        answer = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {METRICS_TOKEN}")
+        assert answer.status_code == 200 and answer["Content-Type"].startswith("text/plain; version=0.0.4")
+        return list(text_string_to_metric_families(answer.content.decode()))
+
+    def read() -> dict[tuple[str, tuple], float]:
+        return samples(families())
+
+    read.families = families
+    return read
+
+
+def samples(families) -> dict[tuple[str, tuple], float]:
+    """{(sample name, sorted labels): value} of parsed metric families."""
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in families for sample in family.samples}
 
 
 def free_port() -> int:

@@ -9,18 +9,22 @@ import uuid
 import pytest
 from django.conf import settings
 
+import mediasuite.urls  # noqa: F401  (its URL list reads BASE_DIR on import, which a test moves)
 from mediasuite import health
 from mediasuite.clients import connections
+from mediasuite.health import core as health_core
 from mediasuite.models import Desired, ServiceState, Unit, UnitState
 from mediasuite.services import control as services
 from mediasuite.services import runner
 from mediasuite.supervisor import control
+from recorder import recording as recording_actions
 from recorder.models import Recording
 from seedbox import lifecycle
 from seedbox.models import State, Torrent
 from tests.conftest import wait_for
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.lastfm import FakeLastfm
+from tests.mediasuite.update_support import AUTHOR, git
 from tests.recorder.helpers import make_court, make_recording, make_session
 
 FAST = {"MEDIASUITE_PROCESS": "supervisor", "MEDIASUITE_SUPERVISOR_TICK": "0.1",
@@ -185,3 +189,73 @@ def test_a_failed_recording_appears(root, club, people):
     assert found["severity"] == "error"
     assert "failed: the camera stopped answering; see its log." in found["message"]
     assert found["link"] == f"/admin/recorder/recording/{recording.pk}/change/"
+
+
+@pytest.mark.processes
+def test_a_backing_off_unit_appears_and_clears_once_it_runs(spawn, root, tmp_path):
+    """A crashing unit is a warning while the supervisor retries it, gone once it starts cleanly."""
+    crash = tmp_path / "crash"
+    crash.touch()
+    unit = control.ensure_unit(f"crashy-{uuid.uuid4().hex[:6]}", "heartbeat",
+                               {"interval": 0.2, "file": str(tmp_path / "beat"), "crash_while": str(crash)},
+                               desired=Desired.RUNNING)
+    spawn("supervisor", "supervise", "--node", f"attention-backoff-{os.getpid()}",
+          env={**FAST, "MEDIASUITE_FAILURE_LIMIT": "1000", "MEDIASUITE_BACKOFF_BASE": "1",
+               "MEDIASUITE_BACKOFF_CAP": "1"})
+    found = wait_for(lambda: problems(root).get(f"unit:{unit.name}"), message="the unit in backoff to appear")
+    assert found["severity"] == "warning" and found["link"] == f"/admin/mediasuite/unit/{unit.pk}/change/"
+    assert found["message"].startswith(f"{unit.name} is restarting after a failure (")
+    assert Unit.objects.get(pk=unit.pk).state in (UnitState.BACKOFF, UnitState.STARTING)
+
+    crash.unlink()
+    wait_for(lambda: Unit.objects.get(pk=unit.pk).state == UnitState.RUNNING, message="the unit to run")
+    assert f"unit:{unit.name}" not in problems(root)
+
+
+def test_blocked_torrents_appear_and_clear_when_retried(root, people):
+    Torrent.objects.create(infohash="c" * 40, name="Show.S02", key="k3", media_type="series", tvdb_id=81189,
+                           state=State.IMPORT_BLOCKED, reason="Sonarr: no matching episode")
+    blocked = Torrent.objects.create(infohash="d" * 40, name="Show.S03", key="k4", media_type="series",
+                                     tvdb_id=81189, state=State.IMPORT_BLOCKED, reason="Sonarr: unknown show")
+    found = problems(root)["torrents:import_blocked"]
+    assert found["severity"] == "error" and found["link"] == "/seedbox/"
+    assert found["message"].startswith("2 torrents are blocked at the import (Show.S03, Show.S02): see the "
+                                       "reason")
+
+    lifecycle.retry(people["super"], blocked)
+    assert problems(root)["torrents:import_blocked"]["message"].startswith(
+        "1 torrent is blocked at the import (Show.S02)")
+    lifecycle.ignore(people["super"], Torrent.objects.get(name="Show.S02"))
+    assert "torrents:import_blocked" not in problems(root)
+
+
+def test_an_update_appears_when_the_remote_is_ahead_and_clears_once_pulled(root, settings, tmp_path,
+                                                                              monkeypatch):
+    """A checkout tracking a local bare remote: a commit pushed there and fetched is an update to install."""
+    monkeypatch.setattr(health_core, "UPDATE_CHECK_EVERY", 0.0)  # look at git at every request
+    remote, checkout, other = tmp_path / "remote.git", tmp_path / "checkout", tmp_path / "other"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    git(other, *AUTHOR, "commit", "-q", "--allow-empty", "-m", "The running version")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    git(tmp_path, "clone", "-q", str(remote), str(checkout))
+    settings.BASE_DIR = checkout
+    assert "update" not in problems(root)
+
+    git(other, *AUTHOR, "commit", "-q", "--allow-empty", "-m", "Faster channels")
+    git(other, "push", "-q", "origin", "HEAD:main")
+    git(checkout, "fetch", "-q")  # what the System page does
+    found = problems(root)["update"]
+    ahead = git(other, "rev-parse", "HEAD")
+    assert found == {"key": "update", "severity": "warning", "link": "/system/",
+                     "message": f"An update is available: Faster channels ({ahead[:8]})."}
+
+    git(checkout, "merge", "-q", "--ff-only", "origin/main")
+    assert "update" not in problems(root)
+
+
+def test_a_failed_recording_clears_when_deleted(root, club, people):
+    recording = make_recording(make_session(make_court(club), people["player"]), state="failed")
+    assert f"recording:{recording.pk}" in problems(root)
+    recording_actions.delete(people["admin"], recording)
+    assert f"recording:{recording.pk}" not in problems(root)

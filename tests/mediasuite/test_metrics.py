@@ -1,7 +1,10 @@
 """GET /metrics, read by prometheus-client's own text parser: each family moves with what drives it."""
 
 import pytest
+import requests
+from django.db import connection, transaction
 from django.utils import timezone
+from django_q.models import Failure
 from django_q.tasks import async_task
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -11,26 +14,10 @@ from mediasuite.models import Desired
 from mediasuite.supervisor import control
 from seedbox import lifecycle
 from seedbox.models import State, Torrent
+from tests.conftest import METRICS_TOKEN as TOKEN
+from tests.conftest import samples, start_web, wait_for
+from tests.mediasuite.test_live_support import Feed, write_in_process
 from tests.recorder.helpers import make_court, make_recording, make_session
-
-TOKEN = "a-metrics-token-for-tests"
-
-
-@pytest.fixture
-def scrape(client, settings, db):
-    settings.METRICS_TOKEN = TOKEN
-
-    def families() -> list:
-        answer = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
-        assert answer.status_code == 200 and answer["Content-Type"].startswith("text/plain; version=0.0.4")
-        return list(text_string_to_metric_families(answer.content.decode()))
-
-    def read() -> dict[tuple[str, tuple], float]:
-        return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-                for family in families() for sample in family.samples}
-
-    read.families = families
-    return read
 
 
 def test_a_token_or_the_open_setting_is_needed(client, settings, db):
@@ -115,3 +102,47 @@ def test_recordings_active_and_bytes_written_move(scrape, club, people):
     with open(live.path, "ab") as growing:  # ffmpeg writes on
         growing.write(b"\0" * 4096)
     assert scrape()[("mediasuite_recording_bytes_written_total", ())] == written + 4096
+
+
+@pytest.mark.processes
+def test_a_failed_task_moves_the_queue_failures(spawn, scrape):
+    before = scrape()[("mediasuite_queue_failures", ())]
+    worker = spawn("worker", "qcluster", env={"MEDIASUITE_PROCESS": "worker"})
+    async_task("math.sqrt", -1)  # ValueError: math domain error
+    wait_for(lambda: scrape()[("mediasuite_queue_failures", ())] == before + 1, timeout=60,
+             message=f"the worker to record the failed task\n{worker.output()}")
+    Failure.objects.all().delete()  # Admin > Failed tasks: deleted
+    assert scrape()[("mediasuite_queue_failures", ())] == 0 <= before
+
+
+def web_metrics(base) -> dict[tuple[str, tuple], float]:
+    answer = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return samples(text_string_to_metric_families(answer.text))
+
+
+@pytest.mark.processes
+def test_the_event_feed_lag_grows_while_an_event_is_in_flight_and_falls_once_pushed(spawn, people):
+    """A web process's lag: no sample before a live page connects, then the events it has not pushed yet."""
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL lets a later event id commit first (SQLite serialises its writers)")
+    _, base = start_web(spawn, env={"MEDIASUITE_METRICS_TOKEN": TOKEN})
+    events_lag = ("mediasuite_event_feed_lag_events", ())
+    seconds_lag = ("mediasuite_event_feed_lag_seconds", ())
+    assert events_lag not in web_metrics(base)
+
+    feed = Feed(base, people["super"])
+    feed.wait_hello()
+    found = web_metrics(base)
+    assert found[events_lag] == 0 and found[seconds_lag] == 0
+    with transaction.atomic():
+        slow = events.record("test.slow", ("thing", "slow")).id
+        [fast] = write_in_process(spawn, [{"kind": "test.fast"}])
+        # The feed waits for the earlier id: the committed later one is not pushed, and gets older.
+        found = wait_for(lambda: (now := web_metrics(base))[seconds_lag] >= 0.5 and now,
+                         message="the lag to grow past half a second")
+        assert found[events_lag] >= 1
+    assert [e["id"] for e in feed.events_until(fast)] == [slow, fast]
+    wait_for(lambda: (now := web_metrics(base))[events_lag] == 0 and now[seconds_lag] == 0,
+             message="the lag to fall back to 0")
+    feed.close()
