@@ -21,7 +21,6 @@ import logging
 import os
 import signal
 import socket
-import threading
 import time
 
 import psutil
@@ -51,7 +50,7 @@ class Supervisor:
         self.installation = ""  # read from the database by run()
         self.children: dict[int, procs.Child] = {}
         self.held: set[int] = set()
-        self.stop_requested = threading.Event()
+        self.stop_requested = False
         self.last_sweep = time.monotonic()
         self.last_renewed = time.monotonic()
         self._tagged: list[procs.Tagged] | None = None  # this tick's look at the host's processes
@@ -73,13 +72,16 @@ class Supervisor:
         log.info("%s %s (pid %s, installation %s) is up; tick %.2fs, lease TTL %.1fs.",
                  "Unit host of node" if self.host else "Supervisor node", self.node, self.holder.pid,
                  self.installation, settings.SUPERVISOR_TICK, settings.SUPERVISOR_LEASE_TTL)
-        while not self.stop_requested.is_set():
+        while not self.stop_requested:
             self.tick()
-            self.stop_requested.wait(settings.SUPERVISOR_TICK)
+            time.sleep(settings.SUPERVISOR_TICK)  # a stop signal is seen one tick later at most
         self.shutdown()
 
     def request_stop(self, *_):
-        self.stop_requested.set()
+        """The SIGTERM/SIGINT handler sets a flag and nothing else: it runs between two bytecodes of the
+        loop, and one that took a lock (an Event's) which the loop held at that moment would hang the
+        supervisor, its leases never released."""
+        self.stop_requested = True
 
     def tick(self):
         self._tagged = None
