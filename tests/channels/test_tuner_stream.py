@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from channels_app import playout, viewers
+from channels_app import pacing, playout, viewers
 from mediasuite.models import Event
 from tests.conftest import start_web, wait_for
 
@@ -74,7 +74,10 @@ def test_ffmpeg_reads_the_tuner_stream_across_file_changes_and_a_restart(make_ch
     assert seconds[-1] - seconds[0] >= READ_SECONDS - 1
     steps = [later - earlier for earlier, later in zip(seconds, seconds[1:], strict=False)]
     assert min(steps) > 0, "a timestamp went backwards"
-    assert max(steps) < 5, "a gap longer than a restart"
+    # A restart throws away what ffmpeg had written ahead of the clock (its start burst and the segment queued
+    # before the next file), so the timestamps may jump forward by that much, and by one segment more at most.
+    ahead = pacing.burst(None) + 2 * settings.CHANNELS_SEGMENT_SECONDS
+    assert max(steps) < ahead, f"a gap of {max(steps):.2f} s, longer than a restart skips"
     wait_for(lambda: not viewers.counts([channel.pk]).get(channel.pk), timeout=15,
              message="the tuner given back when the reader left")
     with requests.get(url, stream=True, timeout=5) as again:
