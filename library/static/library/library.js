@@ -5,8 +5,8 @@
  * bar and report follow the worker's live events (library.bulk.*), and the archive history. Other
  * tabs' actions arrive as live events (library.item.*) and mark their rows. Requests go through
  * the core's window.MediaSuiteRequest; states are drawn with the core's state classes
- * (MediaSuite.setState). A series Sonarr has gets a button with data-series-tvdb, which opens the series
- * dialog of the shared layout's dialogs (window.MediaSuiteSeries: there only for users who may use it).
+ * (MediaSuite.setState). A series Sonarr has gets the series dialog's button (window.MediaSuiteSeries, drawn
+ * by the shared layout's dialogs only for users who may use it).
  */
 (function () {
   "use strict";
@@ -77,16 +77,6 @@
     if (person) data[document.getElementById("f-person-role").value] = person;
     if (["gte", "lte", "eq"].indexOf(data.rating) >= 0) data.rating_value = parseFloat(f.get("rating_value"));
     return data;
-  }
-
-  function seriesButton(item) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "btn btn-sm btn-outline-secondary";
-    b.setAttribute("data-series-tvdb", item.tvdb_id);
-    b.setAttribute("aria-label", "Series " + item.title + " in Sonarr");
-    b.innerHTML = '<i class="bi bi-tv"></i>';
-    return b;
   }
 
   function actionsMenu(item) {
@@ -167,7 +157,7 @@
     last.className = "d-flex flex-wrap flex-xl-nowrap gap-1 justify-content-end";
     cell(tr, last);
     if (window.MediaSuiteSeries && item.media_type === "series" && item.tvdb_id && item.in_arr) {
-      last.appendChild(seriesButton(item));
+      last.appendChild(window.MediaSuiteSeries.button(item));
     }
     if (window.MediaSuiteTrailers && item.trailer_status !== undefined && (item.tmdb_id || item.tvdb_id)) {
       last.appendChild(window.MediaSuiteTrailers.button(item));

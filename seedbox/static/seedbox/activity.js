@@ -51,14 +51,8 @@
     var trailer = media.querySelector(".trailer-btn");
     var key = t.media_type + ":" + (t.media_type === "movie" ? t.tmdb_id : t.tvdb_id);
     media.textContent = (t.title || "") + (t.year ? " (" + t.year + ")" : "") + " · " + t.media_type + " ";
-    if (t.media_type === "series" && t.tvdb_id) {
-      var series = document.createElement("button");
-      series.type = "button";
-      series.className = "btn btn-sm btn-outline-secondary series-btn";
-      series.setAttribute("data-series-tvdb", t.tvdb_id);
-      series.setAttribute("aria-label", "Series " + (t.title || t.tvdb_id) + " in Sonarr");
-      series.innerHTML = '<i class="bi bi-tv"></i>';
-      media.appendChild(series);
+    if (window.MediaSuiteSeries && t.media_type === "series" && t.tvdb_id) {
+      media.appendChild(window.MediaSuiteSeries.button(t));
       media.appendChild(document.createTextNode(" "));
     }
     if (trailer && trailer.getAttribute("data-trailer-key") === key) {

@@ -134,14 +134,8 @@
     item.appendChild(pick);
     var tools = document.createElement("div");
     tools.className = "d-flex gap-1 flex-shrink-0";
-    if (m.media_type === "series" && m.in_library) {
-      var details = document.createElement("button");
-      details.type = "button";
-      details.className = "btn btn-sm btn-outline-secondary";
-      details.setAttribute("data-series-tvdb", m.tvdb_id);
-      details.setAttribute("aria-label", "Series " + m.title + " in Sonarr");
-      details.innerHTML = '<i class="bi bi-tv"></i>';
-      tools.appendChild(details);
+    if (window.MediaSuiteSeries && m.media_type === "series" && m.in_library) {
+      tools.appendChild(window.MediaSuiteSeries.button(m));
     }
     if (window.MediaSuiteTrailers) tools.appendChild(window.MediaSuiteTrailers.button(m));
     item.appendChild(tools);

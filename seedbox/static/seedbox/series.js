@@ -7,7 +7,7 @@
  * date and, when Plex is configured, watched; each action (monitor/unmonitor the series, a season or the selected episodes, delete
  * files, rename, search missing) is POST /api/series_details/<id> and the dialog shows Sonarr's
  * outcome, then reads the series again.
- * window.MediaSuiteSeries.open(tvdbId) opens it from a script.
+ * window.MediaSuiteSeries.open(tvdbId) opens it from a script; .button(item) makes a row's opener.
  */
 (function () {
   "use strict";
@@ -215,5 +215,16 @@
     open(opener.getAttribute("data-series-tvdb"));
   });
 
-  window.MediaSuiteSeries = {open: open};
+  /* The button that opens the dialog for a series row of any page (search, activity, library). */
+  function opener(item) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-sm btn-outline-secondary series-btn";
+    b.setAttribute("data-series-tvdb", item.tvdb_id);
+    b.setAttribute("aria-label", "Series " + (item.title || item.tvdb_id) + " in Sonarr");
+    b.innerHTML = '<i class="bi bi-tv"></i>';
+    return b;
+  }
+
+  window.MediaSuiteSeries = {open: open, button: opener};
 })();
